@@ -1,0 +1,112 @@
+/*
+ * omacp/doc.h - the provisioning document as a tree in a caller arena.
+ *
+ * The builder is an omacp_event_fn: connect it to the WBXML decoder or the
+ * XML parser and it copies every element and attribute (names and values)
+ * into the arena, so the tree does not depend on the input buffer.  Running
+ * out of arena is OMACP_E_NOMEM and leaves doc->root NULL: never a partial
+ * tree.  Building is iterative (an explicit stack bounded by
+ * OMACP_MAX_DEPTH).
+ *
+ * The tree lives in the arena: valid until the caller reuses the arena.
+ */
+#ifndef OMACP_DOC_H
+#define OMACP_DOC_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "config.h"
+#include "error.h"
+#include "event.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct omacp_node omacp_node;
+struct omacp_node {
+	omacp_elem elem;
+	unsigned depth;          /* 0 = root                                  */
+	size_t offset;           /* input offset of the element               */
+	size_t n_attrs;
+	const omacp_attr *attrs; /* in input order, copied into the arena     */
+	omacp_node *parent;      /* NULL for the root                         */
+	omacp_node *first;       /* first child, NULL if none                 */
+	omacp_node *next;        /* next sibling, NULL if last                */
+};
+
+typedef struct omacp_doc {
+	omacp_node *root;        /* NULL until a document was built           */
+	size_t n_nodes;
+	size_t bytes_used;       /* arena bytes in use                        */
+} omacp_doc;
+
+/* Arena bytes that always suffice for a document of `nodes` elements,
+ * `attrs` attributes in total and `text` bytes of attribute names and values
+ * in total (names that are well-known are not copied, but count them to be
+ * safe).  Includes alignment slack. */
+#define OMACP_DOC_WORK_BYTES(nodes, attrs, text)                               \
+	((size_t)(nodes) * (sizeof(omacp_node) + sizeof(void *)) +              \
+	 (size_t)(attrs) * sizeof(omacp_attr) + (size_t)(text) + 2u * sizeof(void *) * ((size_t)(nodes) + 1u))
+
+typedef struct omacp_doc_builder {
+	/* private */
+	omacp_doc *doc_;
+	uint8_t *base_;
+	size_t cap_, used_;
+	omacp_node *stack_[OMACP_MAX_DEPTH + 1];
+	omacp_node *last_[OMACP_MAX_DEPTH + 1];
+	unsigned depth_;
+	int open_;
+	omacp_node *root_;
+	size_t n_nodes_;
+	omacp_err err_;
+} omacp_doc_builder;
+
+/* Prepare b to build into doc using work[0..work_len) as the arena (both
+ * must outlive the tree).  doc is cleared.  Cannot fail. */
+void omacp_doc_builder_init(omacp_doc_builder *b, omacp_doc *doc,
+                            uint8_t *work, size_t work_len);
+
+/* An omacp_event_fn: `user` must be an omacp_doc_builder *. */
+omacp_err omacp_doc_builder_event(void *user, const omacp_event *ev);
+
+/* Finish: OMACP_OK and doc->root set when a complete document was built;
+ * otherwise the first error (OMACP_E_STATE if the root never closed) and
+ * doc->root NULL. */
+omacp_err omacp_doc_builder_finish(omacp_doc_builder *b);
+
+/* ---- lookups; every returned pointer lives as long as the tree ---- */
+
+/* The value of attribute `name` of n, or a slice with ptr NULL if absent. */
+omacp_slice omacp_node_attr(const omacp_node *n, const char *name);
+
+/* Shorthands for the "type", "name" and "value" attributes. */
+omacp_slice omacp_node_type(const omacp_node *n);
+omacp_slice omacp_node_name(const omacp_node *n);
+omacp_slice omacp_node_value(const omacp_node *n);
+
+/* The first child parm of n whose name attribute equals `name`, or NULL. */
+const omacp_node *omacp_node_parm(const omacp_node *n, const char *name);
+
+/* The first child characteristic of n whose type equals `type`, or NULL. */
+const omacp_node *omacp_node_child(const omacp_node *n, const char *type);
+
+/* The node after n in document order (pre-order), or NULL at the end. */
+const omacp_node *omacp_node_next_preorder(const omacp_node *n);
+
+/*
+ * Replay the tree as events (pre-order, iterative), for example into the
+ * WBXML encoder or the XML writer.  Returns OMACP_OK or what fn returned.
+ */
+omacp_err omacp_doc_walk(const omacp_doc *doc, omacp_event_fn fn, void *user);
+
+/* 1 when both trees have the same elements in the same order, each with the
+ * same set of attributes (order of attributes ignored), else 0. */
+int omacp_doc_equal(const omacp_doc *a, const omacp_doc *b);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* OMACP_DOC_H */
