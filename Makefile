@@ -52,7 +52,7 @@ HEADERS := $(wildcard include/omacp/*.h)
 LIBA := $(B)/libomacp.a
 LIBS := $(LIBA) $(LDLIBS_CRYPTO) $(LDLIBS_XML)
 
-.PHONY: all check test check-symbols install uninstall clean demo FORCE
+.PHONY: all check test check-symbols install uninstall clean demo deps FORCE
 
 all: $(LIBA) $(B)/omacp
 
@@ -88,7 +88,7 @@ check: all $(TEST_BIN)
 	done; \
 	for s in $(TEST_SH); do \
 	  echo "== $$s"; \
-	  if OMACP=$(CURDIR)/$(B)/omacp VECTORS=$(CURDIR)/test/vectors MAKE="$(MAKE)" \
+	  if OMACP=$(CURDIR)/$(B)/omacp VECTORS=$(CURDIR)/test/vectors MAKE="$(MAKE)" B="$(B)" \
 	     ROOT=$(CURDIR) NO_XML=$(NO_XML) SANITIZE=$(SANITIZE) bash $$s; then \
 	    pass=$$((pass+1)); else fail=$$((fail+1)); failed="$$failed $$s"; fi; \
 	done; \
@@ -99,6 +99,14 @@ check: all $(TEST_BIN)
 	[ $$fail -eq 0 ]
 
 test: check
+
+# Install the Debian packages that are missing (build, tests, interop, fuzz).
+deps:
+	sh .ci/deps
+
+# The main job on a shipped example.
+demo: all
+	$(B)/omacp decode --hex examples/bootstrap.wbxml.hex
 
 # lib/ built with NO_MALLOC: no allocator references, no unprefixed globals.
 SYM_B := $(B)/symcheck

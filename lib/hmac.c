@@ -1,0 +1,98 @@
+/*
+ * HMAC-SHA1 (RFC 2104) on a stack mbedtls_sha1_context: no heap, no
+ * mbedtls_md_setup.  Every buffer that held key material is wiped before
+ * returning.
+ */
+#include <string.h>
+#include <mbedtls/sha1.h>
+#include <mbedtls/platform_util.h>
+#include <mbedtls/version.h>
+#include "omacp/sec.h"
+
+/* mbedTLS 2.x has the *_ret names (the plain ones are deprecated void
+ * functions); 3.x renamed the int-returning ones to the plain names. */
+#if defined(MBEDTLS_VERSION_NUMBER) && MBEDTLS_VERSION_NUMBER >= 0x03000000
+#define omacp__sha1_starts(c) mbedtls_sha1_starts(c)
+#define omacp__sha1_update(c, p, n) mbedtls_sha1_update(c, p, n)
+#define omacp__sha1_finish(c, o) mbedtls_sha1_finish(c, o)
+#else
+#define omacp__sha1_starts(c) mbedtls_sha1_starts_ret(c)
+#define omacp__sha1_update(c, p, n) mbedtls_sha1_update_ret(c, p, n)
+#define omacp__sha1_finish(c, o) mbedtls_sha1_finish_ret(c, o)
+#endif
+
+#define BLOCK 64
+
+/* The software SHA-1 of mbedTLS cannot fail (the int results only exist for
+ * hardware back ends); a failing alternative implementation would produce a
+ * wrong MAC, which verification then rejects. */
+
+void omacp_hmac_init(omacp_hmac *h, const uint8_t *key, size_t key_len)
+{
+	uint8_t kh[OMACP_MAC_LEN];
+	uint8_t ipad[BLOCK];
+	size_t i;
+
+	mbedtls_sha1_init(&h->sha_);
+	if (key_len > BLOCK) {
+		(void)omacp__sha1_starts(&h->sha_);
+		(void)omacp__sha1_update(&h->sha_, key, key_len);
+		(void)omacp__sha1_finish(&h->sha_, kh);
+		key = kh;
+		key_len = sizeof kh;
+	}
+	for (i = 0; i < BLOCK; i++) {
+		uint8_t k = (uint8_t)(i < key_len ? key[i] : 0);
+		ipad[i] = (uint8_t)(k ^ 0x36);
+		h->opad_[i] = (uint8_t)(k ^ 0x5c);
+	}
+	(void)omacp__sha1_starts(&h->sha_);
+	(void)omacp__sha1_update(&h->sha_, ipad, BLOCK);
+	mbedtls_platform_zeroize(ipad, sizeof ipad);
+	mbedtls_platform_zeroize(kh, sizeof kh);
+}
+
+void omacp_hmac_update(omacp_hmac *h, const uint8_t *p, size_t n)
+{
+	if (n == 0)
+		return;
+	(void)omacp__sha1_update(&h->sha_, p, n);
+}
+
+void omacp_hmac_wipe(omacp_hmac *h)
+{
+	mbedtls_sha1_free(&h->sha_);
+	mbedtls_platform_zeroize(h, sizeof *h);
+}
+
+void omacp_hmac_final(omacp_hmac *h, uint8_t out[OMACP_MAC_LEN])
+{
+	uint8_t inner[OMACP_MAC_LEN];
+
+	(void)omacp__sha1_finish(&h->sha_, inner);
+	(void)omacp__sha1_starts(&h->sha_);
+	(void)omacp__sha1_update(&h->sha_, h->opad_, BLOCK);
+	(void)omacp__sha1_update(&h->sha_, inner, sizeof inner);
+	(void)omacp__sha1_finish(&h->sha_, out);
+	mbedtls_platform_zeroize(inner, sizeof inner);
+	omacp_hmac_wipe(h);
+}
+
+void omacp_hmac_sha1(const uint8_t *key, size_t key_len, const uint8_t *p,
+                     size_t n, uint8_t out[OMACP_MAC_LEN])
+{
+	omacp_hmac h;
+	omacp_hmac_init(&h, key, key_len);
+	omacp_hmac_update(&h, p, n);
+	omacp_hmac_final(&h, out);
+}
+
+int omacp_ct_equal(const uint8_t *a, const uint8_t *b, size_t n)
+{
+	unsigned d = 0;
+	size_t i;
+	for (i = 0; i < n; i++)
+		d |= (unsigned)(a[i] ^ b[i]);
+	/* d is 0..255: (d - 1) has bit 8 set only when d == 0. */
+	return (int)(((d - 1u) >> 8) & 1u);
+}
