@@ -8,7 +8,7 @@
 # Options: NO_MALLOC=1  NO_XML=1  SANITIZE=1  CC=clang  CROSS=arm-none-eabi-
 # Changing options rebuilds everything (the flags are stamped).
 
-VERSION := 0.1.0
+VERSION := $(shell sed -n 's/^\#define OMACP_VERSION_STRING "\(.*\)"/\1/p' include/omacp/version.h)
 PREFIX  ?= /usr/local
 DESTDIR ?=
 CROSS   ?=
@@ -77,6 +77,14 @@ $(B)/test/%: $(B)/obj/test/%.o $(TEST_UTIL) $(LIBA)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $< $(TEST_UTIL) $(LIBS) -lcmocka
 
+# The replay harness links every fuzz entry point (test/fuzz/fuzz_*.c).
+FUZZ_SRC := $(sort $(wildcard test/fuzz/fuzz_*.c))
+FUZZ_OBJ := $(FUZZ_SRC:%.c=$(B)/obj/%.o)
+$(B)/obj/test/fuzz/%.o: ALL_CFLAGS += -Wno-conversion
+$(B)/test/test_fuzz_replay: $(B)/obj/test/test_fuzz_replay.o $(FUZZ_OBJ) $(TEST_UTIL) $(LIBA)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $(B)/obj/test/test_fuzz_replay.o $(FUZZ_OBJ) $(TEST_UTIL) $(LIBS) -lcmocka
+
 # ---------------------------------------------------------------- checks
 # Each cmocka suite and each test/t_*.sh script counts as one test; the last
 # line is "check: N passed, N failed".
@@ -143,3 +151,6 @@ uninstall:
 
 clean:
 	rm -rf $(B)
+
+# Further targets (fuzz, bench, size, ...) live in mk/*.mk.
+-include $(sort $(wildcard mk/*.mk))

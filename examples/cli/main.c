@@ -39,7 +39,7 @@ int main(int argc, char **argv)
 		return EXIT_OK;
 	}
 	if (!strcmp(argv[1], "--version")) {
-		printf("omacp 0.1.0\n");
+		printf("omacp %s\n", omacp_version());
 		return EXIT_OK;
 	}
 	for (i = 0; i < sizeof cmds / sizeof cmds[0]; i++) {

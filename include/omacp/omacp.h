@@ -5,6 +5,7 @@
 #ifndef OMACP_OMACP_H
 #define OMACP_OMACP_H
 
+#include "version.h"
 #include "config.h"
 #include "error.h"
 #include "event.h"
