@@ -1,3 +1,4 @@
+#define _POSIX_C_SOURCE 200809L /* strdup under -std=c99 */
 #include <ctype.h>
 #include <dirent.h>
 #include <stdio.h>
