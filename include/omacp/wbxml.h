@@ -18,9 +18,35 @@
  * OMACP_E_WBXML_TOKEN; omacp_wbxml_error_offset() / _error_token() tell where
  * and which.
  *
+ * Attributes: an attribute is one attribute-start token (a name, possibly
+ * with a value prefix, e.g. 0x11 = name="NAPID") or LITERAL, followed by
+ * value parts (value tokens, STR_I, STR_T, ENTITY, OPAQUE) that are
+ * concatenated.  A start token with a prefix and no parts gives just that
+ * prefix: `87 4C 01` is <parm name="T-BIT"/> (one attribute).  A bare
+ * `value=` with no parts gives value="".  Event slices (names and values)
+ * are valid only during the callback: they point into the static token
+ * tables, into the workspace's string-table copy (a value that is one STR_T)
+ * or into the workspace's value area (every other value).  Every string is
+ * checked to be UTF-8 without NUL (OMACP_E_WBXML_UTF8).
+ *
+ * Errors (all sticky, with the byte offset): a token unknown on the current
+ * page, a SWITCH_PAGE to a page other than 0, 1 or 200, EXT_*, PI (not
+ * supported: processing instructions are rejected, not skipped) and a LITERAL
+ * tag naming no PROV element are OMACP_E_WBXML_TOKEN; text content inside an
+ * element, a value part outside an attribute, a root other than
+ * wap-provisioningdoc, a nested wap-provisioningdoc and bytes after the root
+ * are OMACP_E_WBXML_STRUCTURE; an element deeper than OMACP_MAX_DEPTH is
+ * OMACP_E_WBXML_DEPTH; more than OMACP_MAX_ATTRS attributes on one element is
+ * OMACP_E_LIMIT; an ENTITY that is 0, a surrogate or above U+10FFFF is
+ * OMACP_E_WBXML_UTF8.  Header field errors are reported at the field's first
+ * byte, body errors at the token's first byte, except bad UTF-8 inside STR_I
+ * and OPAQUE (the offending byte) and bad mb_u_int32s (the byte where the
+ * value became too long or too large).
+ *
  * Memory: the decoder struct (caller-placed) plus a caller workspace that
  * holds a copy of the string table and the attribute values of the element
- * being decoded.  Too small a workspace is OMACP_E_NOMEM.
+ * being decoded (values that are a single token or a single STR_T take no
+ * room).  Too small a workspace is OMACP_E_NOMEM.
  */
 #ifndef OMACP_WBXML_H
 #define OMACP_WBXML_H
@@ -52,7 +78,7 @@ typedef struct omacp_wbxml_header {
 } omacp_wbxml_header;
 
 /* The decoder.  A complete type so firmware can place it anywhere; the fields
- * are private. */
+ * are private (they may change between releases). */
 typedef struct omacp_wbxml_decoder {
 	/* private */
 	omacp_event_fn fn_;
@@ -63,28 +89,29 @@ typedef struct omacp_wbxml_decoder {
 	omacp_err err_;
 	size_t err_off_;
 	int err_token_;
-	size_t off_;           /* bytes consumed so far */
+	size_t off_;           /* offset of the next byte */
+	size_t tok_off_;       /* offset of the token being decoded */
 	omacp_wbxml_header hdr_;
-	/* state machine */
-	uint8_t st_, sub_;
-	uint8_t tag_page_, attr_page_;
-	uint8_t mb_len_;
-	uint32_t mb_;
+	uint32_t pubidx_;      /* public id string index (public id 0) */
+	uint32_t mb_;          /* mb_u_int32 being read */
 	size_t strtbl_got_;
+	size_t remaining_;     /* OPAQUE bytes still to read */
 	size_t val_len_;       /* bytes of values used in work_ after the string table */
-	size_t remaining_;     /* OPAQUE / string-table bytes still to read */
-	unsigned depth_;
-	uint8_t open_[OMACP_MAX_DEPTH + 1]; /* element of each open level */
-	uint8_t has_content_;
-	uint8_t cur_elem_, cur_tag_;
+	size_t val_start_;     /* start of the current attribute's copied value */
+	uint8_t st_, sub_;     /* state, and what an mb_u_int32 is for */
+	uint8_t mb_len_;
+	uint8_t tok_;          /* token being decoded (LITERAL* flags) */
+	uint8_t tag_page_, attr_page_;
+	uint8_t vmode_;        /* current attribute value: 0 none, 1 one static part, 2 copied */
+	uint8_t utf_[3];       /* incremental UTF-8 check: need, low, high */
+	uint8_t root_seen_;
+	uint8_t cur_elem_, cur_flags_;
 	size_t cur_off_;
+	unsigned depth_;       /* open elements */
+	uint8_t open_[OMACP_MAX_DEPTH + 1];  /* element of each open level */
+	size_t open_off_[OMACP_MAX_DEPTH + 1];
 	size_t n_attrs_;
-	size_t attr_start_[OMACP_MAX_ATTRS]; /* name offsets in work_ */
-	size_t attr_name_len_[OMACP_MAX_ATTRS];
-	size_t attr_val_start_[OMACP_MAX_ATTRS];
-	const char *attr_name_ptr_[OMACP_MAX_ATTRS];
 	omacp_attr attrs_[OMACP_MAX_ATTRS];
-	uint8_t done_;
 } omacp_wbxml_decoder;
 
 /*
@@ -119,13 +146,15 @@ size_t omacp_wbxml_error_offset(const omacp_wbxml_decoder *d);
 /* For OMACP_E_WBXML_TOKEN: the offending token byte (0..255), else -1. */
 int omacp_wbxml_error_token(const omacp_wbxml_decoder *d);
 
-/* Copy the parsed header to *h.  OMACP_E_STATE before the header is read. */
+/* Copy the parsed header to *h.  OMACP_E_STATE before the whole header
+ * (including the string table) is read. */
 omacp_err omacp_wbxml_get_header(const omacp_wbxml_decoder *d,
                                  omacp_wbxml_header *h);
 
 /*
- * One-shot: init + feed(p, n) + finish.  *err_off (may be NULL) receives the
- * error offset on failure.
+ * One-shot: init + feed(p, n) + finish with a decoder on the stack.
+ * *err_off (may be NULL) receives the error offset on failure and is left
+ * untouched on success.
  */
 omacp_err omacp_wbxml_decode(const uint8_t *p, size_t n, uint8_t *work,
                              size_t work_len, unsigned flags,
@@ -138,10 +167,19 @@ omacp_err omacp_wbxml_decode(const uint8_t *p, size_t n, uint8_t *work,
  *
  * Every attribute name, characteristic type and whole value that has a token
  * in the tables is written as that token (the attribute code page is switched
- * as needed; the tag page stays 0, or 200 for Windows Mobile elements).
+ * as needed, `00 <page>` only when it changes; a token present on several
+ * pages is taken from the lowest, as libwbxml does, so that output for
+ * libwbxml-encodable input is byte-identical to `xml2wbxml -n`; the tag page
+ * stays 0, or 200 for Windows Mobile elements).  An attribute whose name and
+ * whole value make one token is that token (name="NAPID" -> 0x11,
+ * type="NAPDEF" -> 0x55, version="1.0" -> 0x46, datatype="integer" -> 0x68 on
+ * page 200).  An empty value is written as STR_I "" (`03 00`, as Kannel
+ * does), not as a bare start token (libwbxml's way).
  * Everything else is written as `value=`/`name=` + STR_I, never as a partial
  * token split of a string (libwbxml does that, and some decoders mishandle
- * it), and never as LITERAL unless the attribute name has no token at all.
+ * it), and never as LITERAL unless the attribute name has no token at all
+ * (e.g. "mwid"): LITERAL needs the string table, so without
+ * OMACP_WBXML_ENC_STRTBL such a name is OMACP_E_UNSUPPORTED.
  * A value token is used only when the whole value equals the table entry
  * exactly (case-sensitive), so decoding gives back the same bytes.
  *
@@ -149,10 +187,16 @@ omacp_err omacp_wbxml_decode(const uint8_t *p, size_t n, uint8_t *work,
  * twice and are long enough to save bytes go to the string table and are
  * referenced with STR_T.  Because the table precedes the body, that mode needs
  * the event stream twice: feed it once, call omacp_wbxml_encoder_rewind(),
- * feed the same stream again, then finish.  The first pass keeps the
- * candidate strings in `work` (NOMEM if too small).
+ * feed the same stream again, then finish.  The first pass writes nothing and
+ * keeps every distinct inline string in `work` (8 bytes + the string each;
+ * NOMEM if too small); the second pass must repeat the first exactly.
  */
 #define OMACP_WBXML_ENC_STRTBL 0x1u
+
+/* Encoder workspace for STRTBL mode: n_strings distinct attribute values and
+ * tokenless attribute names totalling total_bytes. */
+#define OMACP_WBXML_ENC_WORK_BYTES(n_strings, total_bytes) \
+	((size_t)(n_strings) * 8u + (size_t)(total_bytes))
 
 typedef struct omacp_wbxml_encoder {
 	/* private */
@@ -162,31 +206,43 @@ typedef struct omacp_wbxml_encoder {
 	size_t work_len_, work_used_;
 	unsigned flags_;
 	omacp_err err_;
-	uint8_t pass_;
+	uint8_t pass_;         /* 0 single pass, 1 collecting, 2 writing after rewind */
 	uint8_t attr_page_, tag_page_;
+	uint8_t started_, done_;
 	unsigned depth_;
+	uint8_t open_elem_[OMACP_MAX_DEPTH + 1];
 	uint8_t open_has_content_[OMACP_MAX_DEPTH + 1];
 	size_t open_pos_[OMACP_MAX_DEPTH + 1];
 	size_t strtbl_len_;
 	size_t body_start_;
 } omacp_wbxml_encoder;
 
-/* Prepare e to write into out[0..cap).  work may be NULL without STRTBL.
- * Cannot fail; errors show up in _event/_finish. */
+/* Prepare e to write into out[0..cap).  out and work (NULL without STRTBL)
+ * stay the caller's and are used until the encoder is discarded.  Cannot fail;
+ * errors show up in _event/_finish. */
 void omacp_wbxml_encoder_init(omacp_wbxml_encoder *e, uint8_t *out, size_t cap,
                               uint8_t *work, size_t work_len, unsigned flags);
 
-/* An omacp_event_fn: `user` must be an omacp_wbxml_encoder *.  Returns
+/* An omacp_event_fn: `user` must be an omacp_wbxml_encoder *.  The event is
+ * only read during the call.  Returns OMACP_OK, or the first (sticky) error:
  * OMACP_E_NOMEM when out (or work) is full, OMACP_E_DOC_STRUCTURE for an
- * event sequence that is not a document, OMACP_E_WBXML_UTF8 for a string that
- * is not UTF-8 or holds a NUL. */
+ * event sequence that is not one document rooted at wap-provisioningdoc
+ * (wrong depth, END not matching its START, events after the root),
+ * OMACP_E_WBXML_DEPTH deeper than OMACP_MAX_DEPTH, OMACP_E_DOC_ATTR for an
+ * empty attribute name, OMACP_E_WBXML_UTF8 for a string that is not UTF-8 or
+ * holds a NUL, OMACP_E_UNSUPPORTED for a tokenless attribute name without
+ * STRTBL, OMACP_E_ARG for a NULL event or attrs. */
 omacp_err omacp_wbxml_encoder_event(void *user, const omacp_event *ev);
 
-/* STRTBL mode only: end of the first pass; returns the sticky error or OK. */
+/* STRTBL mode only: end of the first pass (which must have closed the root):
+ * chooses the table, writes the header and table to out.  Returns the sticky
+ * error, OMACP_E_STATE when not in the first pass or the root is not closed,
+ * OMACP_E_NOMEM when out is too small, else OMACP_OK. */
 omacp_err omacp_wbxml_encoder_rewind(omacp_wbxml_encoder *e);
 
-/* Complete the document; *len = bytes written at out.  Returns the first
- * error seen, or OMACP_E_STATE when the root element was never closed. */
+/* Complete the document; *len (may be NULL) = bytes written at out.  Returns
+ * the first error seen, or OMACP_E_STATE when the root element was never
+ * closed (or, in STRTBL mode, rewind was not called). */
 omacp_err omacp_wbxml_encoder_finish(omacp_wbxml_encoder *e, size_t *len);
 
 #ifdef __cplusplus
