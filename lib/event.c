@@ -38,8 +38,12 @@ omacp_elem omacp_elem_lookup(const char *s, size_t n)
 
 int omacp_slice_eq(omacp_slice a, const char *s)
 {
-	size_t n = strlen(s);
-	return a.len == n && (n == 0 || memcmp(a.ptr, s, n) == 0);
+	size_t i;
+	for (i = 0; i < a.len; i++) {
+		if (s[i] == 0 || (uint8_t)s[i] != a.ptr[i])
+			return 0;
+	}
+	return s[i] == 0;
 }
 
 const omacp_attr *omacp_event_attr(const omacp_event *ev, const char *name)
