@@ -129,7 +129,7 @@ check-symbols:
 	echo "check-symbols: $$(ls $(SYM_B)/*.o | wc -l) objects, no allocator, all globals prefixed"
 
 # ---------------------------------------------------------------- install
-$(B)/omacp.pc: omacp.pc.in Makefile
+$(B)/omacp.pc: omacp.pc.in Makefile FORCE
 	@mkdir -p $(B)
 	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(VERSION)|g' \
 	    -e 's|@REQUIRES_PRIVATE@|$(if $(filter 1,$(NO_XML)),,expat)|g' $< > $@

@@ -2,8 +2,10 @@
  * omacp/doc.h - the provisioning document as a tree in a caller arena.
  *
  * The builder is an omacp_event_fn: connect it to the WBXML decoder or the
- * XML parser and it copies every element and attribute (names and values)
- * into the arena, so the tree does not depend on the input buffer.  Running
+ * XML parser and it copies every element and attribute (values, and names
+ * outside the vocabulary; vocabulary names point to static strings) into
+ * the arena, so the tree does not depend on the input buffer.  An empty
+ * value has a non-NULL ptr and len 0; strings are not NUL-terminated.  Running
  * out of arena is OMACP_E_NOMEM and leaves doc->root NULL: never a partial
  * tree.  Building is iterative (an explicit stack bounded by
  * OMACP_MAX_DEPTH).
@@ -41,23 +43,38 @@ typedef struct omacp_doc {
 	size_t bytes_used;       /* arena bytes in use                        */
 } omacp_doc;
 
+/* The alignment the builder gives the arena's nodes and attribute arrays. */
+typedef union omacp_doc_align_ {
+	void *p_;
+	size_t s_;
+	omacp_elem e_;
+} omacp_doc_align_;
+
 /* Arena bytes that always suffice for a document of `nodes` elements,
  * `attrs` attributes in total and `text` bytes of attribute names and values
- * in total (names that are well-known are not copied, but count them to be
- * safe).  Includes alignment slack. */
+ * in total.  The builder stores one omacp_node per element, one omacp_attr
+ * per attribute and copies every value; names of the PROV / Windows Mobile
+ * vocabulary ("type", "name", "value", "datatype", ...) point to static
+ * strings and are not copied (counting them in `text` is safe, not needed).
+ * Includes the slack to align a workspace that starts at any address; with
+ * an aligned workspace up to sizeof(omacp_doc_align_) - 1 bytes are spare. */
 #define OMACP_DOC_WORK_BYTES(nodes, attrs, text)                               \
-	((size_t)(nodes) * (sizeof(omacp_node) + sizeof(void *)) +              \
-	 (size_t)(attrs) * sizeof(omacp_attr) + (size_t)(text) + 2u * sizeof(void *) * ((size_t)(nodes) + 1u))
+	((size_t)(nodes) * sizeof(omacp_node) +                                 \
+	 (size_t)(attrs) * sizeof(omacp_attr) + (size_t)(text) +                \
+	 sizeof(omacp_doc_align_) - 1u)
 
 typedef struct omacp_doc_builder {
 	/* private */
 	omacp_doc *doc_;
-	uint8_t *base_;
-	size_t cap_, used_;
-	omacp_node *stack_[OMACP_MAX_DEPTH + 1];
-	omacp_node *last_[OMACP_MAX_DEPTH + 1];
-	unsigned depth_;
-	int open_;
+	uint8_t *base_;          /* arena start, aligned                      */
+	size_t pad_;             /* bytes skipped to align base_              */
+	size_t cap_;             /* bytes from base_                          */
+	size_t used_;            /* nodes and attribute arrays, from base_ up */
+	size_t top_;             /* copied strings, from base_ + cap_ down    */
+	omacp_node *stack_[OMACP_MAX_DEPTH + 1]; /* open element per depth    */
+	omacp_node *last_[OMACP_MAX_DEPTH + 1];  /* its last child so far     */
+	unsigned depth_;         /* open elements                             */
+	int done_;               /* the root element was closed               */
 	omacp_node *root_;
 	size_t n_nodes_;
 	omacp_err err_;
@@ -68,7 +85,13 @@ typedef struct omacp_doc_builder {
 void omacp_doc_builder_init(omacp_doc_builder *b, omacp_doc *doc,
                             uint8_t *work, size_t work_len);
 
-/* An omacp_event_fn: `user` must be an omacp_doc_builder *. */
+/* An omacp_event_fn: `user` must be an omacp_doc_builder *.  Returns
+ * OMACP_E_NOMEM when the arena is full (nothing of that element is kept),
+ * OMACP_E_DOC_STRUCTURE for a sequence that is not one document (END
+ * without START or of another element, a depth that does not match, a
+ * second root, a root other than wap-provisioningdoc or a nested one),
+ * OMACP_E_LIMIT for nesting deeper than OMACP_MAX_DEPTH, OMACP_E_ARG for
+ * attrs NULL with n_attrs > 0.  Errors are sticky. */
 omacp_err omacp_doc_builder_event(void *user, const omacp_event *ev);
 
 /* Finish: OMACP_OK and doc->root set when a complete document was built;
@@ -97,7 +120,10 @@ const omacp_node *omacp_node_next_preorder(const omacp_node *n);
 
 /*
  * Replay the tree as events (pre-order, iterative), for example into the
- * WBXML encoder or the XML writer.  Returns OMACP_OK or what fn returned.
+ * WBXML encoder or the XML writer.  The events point into the tree.
+ * Returns OMACP_OK, what fn returned (a positive value as
+ * OMACP_E_CALLBACK), OMACP_E_STATE when doc has no root, OMACP_E_ARG for
+ * NULL arguments.
  */
 omacp_err omacp_doc_walk(const omacp_doc *doc, omacp_event_fn fn, void *user);
 

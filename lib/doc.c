@@ -1,0 +1,349 @@
+/*
+ * The document tree: an event sink that copies elements into a caller arena,
+ * lookups, an iterative walk and a structural comparison.
+ *
+ * Arena layout: nodes and attribute arrays grow up from the (aligned) start,
+ * copied strings grow down from the end, so nothing but the start needs
+ * alignment padding and OMACP_DOC_WORK_BYTES is exact.
+ */
+#include <string.h>
+#include "omacp/doc.h"
+#include "doc_int.h"
+
+#define DOC_ALIGN (sizeof(omacp_doc_align_))
+
+/* Node and attribute sizes keep the bottom region aligned. */
+typedef char omacp__doc_align_check[(sizeof(omacp_node) % sizeof(omacp_doc_align_) == 0 &&
+                                     sizeof(omacp_attr) % sizeof(omacp_doc_align_) == 0)
+                                            ? 1
+                                            : -1];
+
+static const char *const known_attrs[] = {
+	"type", "name", "value", "version",
+	/* Windows Mobile metadata */
+	"mwid", "translation", "recursive", "datatype", "semantic-type",
+	"minvalue", "maxvalue", "maxlength", "options", "multiple",
+	"rw-access", "access-role", "label", "nooverwrite", "desc", "code",
+};
+
+static const uint8_t empty_str[1] = { 0 };
+
+const char *omacp__attr_known(const uint8_t *s, size_t n)
+{
+	size_t i;
+	for (i = 0; i < sizeof known_attrs / sizeof known_attrs[0]; i++) {
+		const char *k = known_attrs[i];
+		if (strlen(k) == n && (n == 0 || memcmp(k, s, n) == 0))
+			return k;
+	}
+	return NULL;
+}
+
+/* ------------------------------------------------------------ builder */
+
+void omacp_doc_builder_init(omacp_doc_builder *b, omacp_doc *doc,
+                            uint8_t *work, size_t work_len)
+{
+	size_t mis, pad;
+	memset(b, 0, sizeof *b);
+	memset(doc, 0, sizeof *doc);
+	b->doc_ = doc;
+	if (!work)
+		work_len = 0;
+	mis = work ? (size_t)((uintptr_t)work % DOC_ALIGN) : 0;
+	pad = mis ? DOC_ALIGN - mis : 0;
+	if (pad > work_len)
+		pad = work_len;
+	b->base_ = work ? work + pad : NULL;
+	b->pad_ = pad;
+	b->cap_ = work_len - pad;
+	b->err_ = OMACP_OK;
+}
+
+static omacp_err set_err(omacp_doc_builder *b, omacp_err e)
+{
+	b->err_ = e;
+	return e;
+}
+
+static const uint8_t *copy_str(omacp_doc_builder *b, const uint8_t *s, size_t n)
+{
+	uint8_t *d;
+	if (n == 0)
+		return empty_str;
+	b->top_ += n;
+	d = b->base_ + (b->cap_ - b->top_);
+	memcpy(d, s, n);
+	return d;
+}
+
+static omacp_err on_start(omacp_doc_builder *b, const omacp_event *ev)
+{
+	omacp_node *node, *parent;
+	omacp_attr *attrs;
+	size_t i, need, text = 0, avail;
+
+	if (b->done_)
+		return set_err(b, OMACP_E_DOC_STRUCTURE); /* a second root */
+	if (b->depth_ > OMACP_MAX_DEPTH)
+		return set_err(b, OMACP_E_LIMIT);
+	if ((int)ev->elem <= (int)OMACP_ELEM_NONE || (int)ev->elem >= (int)OMACP_ELEM_COUNT_ ||
+	    ev->depth != b->depth_ ||
+	    (b->depth_ == 0) != (ev->elem == OMACP_ELEM_DOC))
+		return set_err(b, OMACP_E_DOC_STRUCTURE);
+	if (ev->n_attrs && !ev->attrs)
+		return set_err(b, OMACP_E_ARG);
+
+	for (i = 0; i < ev->n_attrs; i++) {
+		const omacp_attr *a = &ev->attrs[i];
+		if ((a->name.len && !a->name.ptr) || (a->value.len && !a->value.ptr))
+			return set_err(b, OMACP_E_ARG);
+		if (!omacp__attr_known(a->name.ptr, a->name.len))
+			text += a->name.len;
+		text += a->value.len;
+	}
+	avail = b->cap_ - b->used_ - b->top_;
+	if (ev->n_attrs > (avail / sizeof(omacp_attr)))
+		return set_err(b, OMACP_E_NOMEM);
+	need = sizeof(omacp_node) + ev->n_attrs * sizeof(omacp_attr);
+	if (need > avail || text > avail - need)
+		return set_err(b, OMACP_E_NOMEM);
+
+	node = (omacp_node *)(void *)(b->base_ + b->used_);
+	b->used_ += sizeof(omacp_node);
+	attrs = NULL;
+	if (ev->n_attrs) {
+		attrs = (omacp_attr *)(void *)(b->base_ + b->used_);
+		b->used_ += ev->n_attrs * sizeof(omacp_attr);
+	}
+	for (i = 0; i < ev->n_attrs; i++) {
+		const omacp_attr *a = &ev->attrs[i];
+		const char *k = omacp__attr_known(a->name.ptr, a->name.len);
+		attrs[i].name.ptr = k ? (const uint8_t *)k : copy_str(b, a->name.ptr, a->name.len);
+		attrs[i].name.len = a->name.len;
+		attrs[i].value.ptr = copy_str(b, a->value.ptr, a->value.len);
+		attrs[i].value.len = a->value.len;
+	}
+	parent = b->depth_ ? b->stack_[b->depth_ - 1] : NULL;
+	node->elem = ev->elem;
+	node->depth = b->depth_;
+	node->offset = ev->offset;
+	node->n_attrs = ev->n_attrs;
+	node->attrs = attrs;
+	node->parent = parent;
+	node->first = NULL;
+	node->next = NULL;
+	if (parent) {
+		if (b->last_[b->depth_ - 1])
+			b->last_[b->depth_ - 1]->next = node;
+		else
+			parent->first = node;
+		b->last_[b->depth_ - 1] = node;
+	} else {
+		b->root_ = node;
+	}
+	b->stack_[b->depth_] = node;
+	b->last_[b->depth_] = NULL;
+	b->depth_++;
+	b->n_nodes_++;
+	return OMACP_OK;
+}
+
+omacp_err omacp_doc_builder_event(void *user, const omacp_event *ev)
+{
+	omacp_doc_builder *b = (omacp_doc_builder *)user;
+	if (!b || !ev)
+		return OMACP_E_ARG;
+	if (b->err_ != OMACP_OK)
+		return b->err_;
+	if (ev->kind == OMACP_EV_START)
+		return on_start(b, ev);
+	if (ev->kind != OMACP_EV_END || b->depth_ == 0 ||
+	    ev->elem != b->stack_[b->depth_ - 1]->elem || ev->depth != b->depth_ - 1)
+		return set_err(b, OMACP_E_DOC_STRUCTURE);
+	b->depth_--;
+	if (b->depth_ == 0)
+		b->done_ = 1;
+	return OMACP_OK;
+}
+
+omacp_err omacp_doc_builder_finish(omacp_doc_builder *b)
+{
+	omacp_doc *doc = b->doc_;
+	doc->root = NULL;
+	doc->n_nodes = 0;
+	doc->bytes_used = 0;
+	if (b->err_ != OMACP_OK)
+		return b->err_;
+	if (!b->done_)
+		return OMACP_E_STATE;
+	doc->root = b->root_;
+	doc->n_nodes = b->n_nodes_;
+	doc->bytes_used = b->pad_ + b->used_ + b->top_;
+	return OMACP_OK;
+}
+
+/* ------------------------------------------------------------ lookups */
+
+omacp_slice omacp_node_attr(const omacp_node *n, const char *name)
+{
+	omacp_slice none = { NULL, 0 };
+	size_t i;
+	if (!n || !name)
+		return none;
+	for (i = 0; i < n->n_attrs; i++) {
+		if (omacp_slice_eq(n->attrs[i].name, name))
+			return n->attrs[i].value;
+	}
+	return none;
+}
+
+omacp_slice omacp_node_type(const omacp_node *n)
+{
+	return omacp_node_attr(n, "type");
+}
+
+omacp_slice omacp_node_name(const omacp_node *n)
+{
+	return omacp_node_attr(n, "name");
+}
+
+omacp_slice omacp_node_value(const omacp_node *n)
+{
+	return omacp_node_attr(n, "value");
+}
+
+static const omacp_node *find_child(const omacp_node *n, omacp_elem elem,
+                                    const char *attr, const char *want)
+{
+	const omacp_node *c;
+	if (!n || !want)
+		return NULL;
+	for (c = n->first; c; c = c->next) {
+		omacp_slice v;
+		if (c->elem != elem)
+			continue;
+		v = omacp_node_attr(c, attr);
+		if (v.ptr && omacp_slice_eq(v, want))
+			return c;
+	}
+	return NULL;
+}
+
+const omacp_node *omacp_node_parm(const omacp_node *n, const char *name)
+{
+	return find_child(n, OMACP_ELEM_PARM, "name", name);
+}
+
+const omacp_node *omacp_node_child(const omacp_node *n, const char *type)
+{
+	return find_child(n, OMACP_ELEM_CHARACTERISTIC, "type", type);
+}
+
+const omacp_node *omacp_node_next_preorder(const omacp_node *n)
+{
+	if (!n)
+		return NULL;
+	if (n->first)
+		return n->first;
+	while (n) {
+		if (n->next)
+			return n->next;
+		n = n->parent;
+	}
+	return NULL;
+}
+
+/* ------------------------------------------------------------ walk */
+
+static omacp_err emit(omacp_event_fn fn, void *user, const omacp_node *n,
+                      omacp_event_kind kind)
+{
+	omacp_event ev;
+	omacp_err r;
+	ev.kind = kind;
+	ev.elem = n->elem;
+	ev.depth = n->depth;
+	ev.offset = n->offset;
+	ev.n_attrs = kind == OMACP_EV_START ? n->n_attrs : 0;
+	ev.attrs = ev.n_attrs ? n->attrs : NULL;
+	r = fn(user, &ev);
+	return r > 0 ? OMACP_E_CALLBACK : r;
+}
+
+omacp_err omacp_doc_walk(const omacp_doc *doc, omacp_event_fn fn, void *user)
+{
+	const omacp_node *n;
+	omacp_err r;
+	if (!doc || !fn)
+		return OMACP_E_ARG;
+	if (!doc->root)
+		return OMACP_E_STATE;
+	n = doc->root;
+	for (;;) {
+		if ((r = emit(fn, user, n, OMACP_EV_START)) != OMACP_OK)
+			return r;
+		if (n->first) {
+			n = n->first;
+			continue;
+		}
+		/* n is a leaf: close it and every ancestor whose last child
+		 * it completes. */
+		for (;;) {
+			if ((r = emit(fn, user, n, OMACP_EV_END)) != OMACP_OK)
+				return r;
+			if (n == doc->root)
+				return OMACP_OK;
+			if (n->next) {
+				n = n->next;
+				break;
+			}
+			n = n->parent;
+		}
+	}
+}
+
+/* ------------------------------------------------------------ equal */
+
+static size_t count_attr(const omacp_node *n, const omacp_attr *a)
+{
+	size_t i, k = 0;
+	for (i = 0; i < n->n_attrs; i++) {
+		const omacp_attr *b = &n->attrs[i];
+		if (b->name.len == a->name.len && b->value.len == a->value.len &&
+		    (a->name.len == 0 || memcmp(b->name.ptr, a->name.ptr, a->name.len) == 0) &&
+		    (a->value.len == 0 || memcmp(b->value.ptr, a->value.ptr, a->value.len) == 0))
+			k++;
+	}
+	return k;
+}
+
+static int node_equal(const omacp_node *a, const omacp_node *b)
+{
+	size_t i;
+	if (a->elem != b->elem || a->depth != b->depth || a->n_attrs != b->n_attrs)
+		return 0;
+	/* Same multiset of (name, value) pairs. */
+	for (i = 0; i < a->n_attrs; i++) {
+		if (count_attr(a, &a->attrs[i]) != count_attr(b, &a->attrs[i]))
+			return 0;
+	}
+	return 1;
+}
+
+int omacp_doc_equal(const omacp_doc *a, const omacp_doc *b)
+{
+	const omacp_node *x, *y;
+	if (!a || !b)
+		return 0;
+	x = a->root;
+	y = b->root;
+	/* Pre-order with depths fixes the shape of the tree. */
+	while (x && y) {
+		if (!node_equal(x, y))
+			return 0;
+		x = omacp_node_next_preorder(x);
+		y = omacp_node_next_preorder(y);
+	}
+	return x == NULL && y == NULL;
+}
