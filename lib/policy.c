@@ -1,0 +1,493 @@
+/* Roles, policies, profiles, matching rules and the policy verdict. */
+#include <string.h>
+#include "omacp/policy.h"
+#include "policy_int.h"
+
+/* ------------------------------------------------------------ text line */
+
+void omacp__line_init(omacp__line *l, char *buf, size_t cap)
+{
+	l->p = buf;
+	l->cap = cap;
+	l->len = 0;
+	if (cap > 0)
+		buf[0] = '\0';
+}
+
+void omacp__line_mem(omacp__line *l, const void *s, size_t n)
+{
+	const uint8_t *q = (const uint8_t *)s;
+	size_t i;
+	if (l->cap == 0)
+		return;
+	for (i = 0; i < n && l->len + 1 < l->cap; i++) {
+		uint8_t c = q[i];
+		l->p[l->len++] = (char)((c >= 0x20 && c <= 0x7E) ? c : '?');
+	}
+	l->p[l->len] = '\0';
+}
+
+void omacp__line_str(omacp__line *l, const char *s)
+{
+	omacp__line_mem(l, s, strlen(s));
+}
+
+static void line_num(omacp__line *l, uint32_t v, unsigned base)
+{
+	char d[10];
+	size_t i = sizeof d;
+	do {
+		unsigned x = (unsigned)(v % base);
+		d[--i] = (char)(x < 10 ? '0' + x : 'A' + x - 10);
+		v /= base;
+	} while (v != 0);
+	omacp__line_mem(l, d + i, sizeof d - i);
+}
+
+void omacp__line_dec(omacp__line *l, uint32_t v)
+{
+	line_num(l, v, 10);
+}
+
+void omacp__line_hex(omacp__line *l, uint32_t v)
+{
+	omacp__line_str(l, "0x");
+	line_num(l, v, 16);
+}
+
+int omacp__parse_dec(const uint8_t *s, size_t n, uint32_t *v)
+{
+	uint32_t x = 0;
+	size_t i;
+	if (s == NULL || n == 0 || n > 10)
+		return 0;
+	for (i = 0; i < n; i++) {
+		uint32_t d;
+		if (s[i] < '0' || s[i] > '9')
+			return 0;
+		d = (uint32_t)(s[i] - '0');
+		if (x > (0xFFFFFFFFu - d) / 10u)
+			return 0;
+		x = x * 10u + d;
+	}
+	*v = x;
+	return 1;
+}
+
+static char lower(char c)
+{
+	return (c >= 'A' && c <= 'Z') ? (char)(c + 32) : c;
+}
+
+int omacp__ieq(const char *a, const char *b, size_t n)
+{
+	size_t i;
+	for (i = 0; i < n; i++)
+		if (lower(a[i]) != lower(b[i]))
+			return 0;
+	return 1;
+}
+
+/* ---------------------------------------------------------------- roles */
+
+static const char *const role_names[13] = {
+	NULL, "OEM", "OPERATOR", "MANAGER", "USER_AUTH", "ENTERPRISE",
+	"USER_UNAUTH", "OPERATOR_TPS", "KNOWN_PPG", "TRUSTED_PPG", "PPG_AUTH",
+	"PPG_TRUSTED", "ANY_PUSH_SOURCE",
+};
+
+const char *omacp_role_name(uint32_t bit)
+{
+	unsigned i;
+	for (i = 1; i < 13; i++)
+		if (bit == (1u << i))
+			return role_names[i];
+	return NULL;
+}
+
+size_t omacp_role_names(uint32_t roles, char *out, size_t cap)
+{
+	omacp__line l;
+	size_t need = 0;
+	unsigned i;
+	char tmp[12];
+	omacp__line_init(&l, out, cap);
+	if (roles == 0) {
+		omacp__line_str(&l, "NONE");
+		return 4;
+	}
+	for (i = 0; i < 32; i++) {
+		uint32_t bit = 1u << i;
+		const char *nm;
+		omacp__line t;
+		if (!(roles & bit))
+			continue;
+		nm = omacp_role_name(bit);
+		if (need > 0) {
+			omacp__line_str(&l, "|");
+			need++;
+		}
+		if (nm == NULL) {
+			omacp__line_init(&t, tmp, sizeof tmp);
+			omacp__line_hex(&t, bit);
+			nm = tmp;
+		}
+		omacp__line_str(&l, nm);
+		need += strlen(nm);
+	}
+	return need;
+}
+
+/* ------------------------------------------------------------- profiles */
+
+typedef struct pdef {
+	uint16_t id;
+	uint16_t value;
+} pdef;
+
+static const pdef wm65_defaults[] = {
+	{ 4104, 1 }, { 4105, 3 }, { 4110, 1152 }, { 4111, 4096 },
+	{ 4119, 160 }, { 4120, 16 }, { 4121, 8 }, { 4132, 0 },
+	{ 4141, 3200 }, { 4142, 3200 }, { 4143, 3200 },
+};
+
+static const pdef oma_defaults[] = {
+	{ 4104, 1 }, { 4105, 3 }, { 4110, 0 }, { 4111, 4096 },
+	{ 4119, 128 }, { 4120, 16 }, { 4121, 8 }, { 4132, 1 },
+	{ 4141, 4096 }, { 4142, 4096 }, { 4143, 4096 },
+};
+
+uint32_t omacp_policy_default(omacp_profile profile, uint32_t id)
+{
+	const pdef *t;
+	size_t i, n;
+	if (profile == OMACP_PROFILE_WM65) {
+		t = wm65_defaults;
+		n = sizeof wm65_defaults / sizeof wm65_defaults[0];
+	} else if (profile == OMACP_PROFILE_OMA) {
+		t = oma_defaults;
+		n = sizeof oma_defaults / sizeof oma_defaults[0];
+	} else {
+		return 0;
+	}
+	for (i = 0; i < n; i++)
+		if (t[i].id == id)
+			return t[i].value;
+	return 0;
+}
+
+static const char *const profile_names[2] = { "wm65", "oma" };
+
+omacp_err omacp_profile_lookup(const char *name, omacp_profile *out)
+{
+	int i;
+	if (name == NULL || out == NULL)
+		return OMACP_E_ARG;
+	for (i = 0; i < 2; i++) {
+		if (strcmp(name, profile_names[i]) == 0) {
+			*out = (omacp_profile)i;
+			return OMACP_OK;
+		}
+	}
+	return OMACP_E_ARG;
+}
+
+const char *omacp_profile_name(omacp_profile p)
+{
+	if ((int)p < 0 || (int)p > 1)
+		return NULL;
+	return profile_names[p];
+}
+
+/* ------------------------------------------------------------- policies */
+
+void omacp_policy_init(omacp_policy *p, omacp_profile profile,
+                       const omacp_policy_opts *opts, const omacp_state *state)
+{
+	memset(p, 0, sizeof *p);
+	p->profile = profile;
+	if (opts != NULL)
+		p->opts = *opts;
+	p->state = state;
+}
+
+uint32_t omacp_policy_get(const omacp_policy *p, uint32_t id)
+{
+	uint32_t v;
+	if (p->state != NULL && omacp_state_policy_get(p->state, id, &v))
+		return v;
+	return omacp_policy_default(p->profile, id);
+}
+
+uint32_t omacp_policy_change_roles(const omacp_policy *p, uint32_t id)
+{
+	uint32_t r = OMACP_ROLE_MANAGER;
+	if (id == OMACP_POLICY_GRANT_USER_AUTH &&
+	    (p->opts.flags & OMACP_OPT_4120_USER_AUTH))
+		r |= OMACP_ROLE_USER_AUTH;
+	return r;
+}
+
+omacp_err omacp_policy_check_value(uint32_t id, uint32_t value)
+{
+	if (id == OMACP_POLICY_TPS && value > 1)
+		return OMACP_E_LIMIT;
+	if (id == OMACP_POLICY_PIN_RETRIES && (value < 1 || value > 256))
+		return OMACP_E_LIMIT;
+	return OMACP_OK;
+}
+
+/* ------------------------------------------------------------- matching */
+
+static void addr_norm(const char **s, size_t *n)
+{
+	if (*n >= 1 && (*s)[0] == '+') {
+		*s += 1;
+		*n -= 1;
+	} else if (*n >= 2 && (*s)[0] == '0' && (*s)[1] == '0') {
+		*s += 2;
+		*n -= 2;
+	}
+}
+
+int omacp_addr_match(const omacp_policy_opts *opts, const char *a, size_t na,
+                     const char *b, size_t nb)
+{
+	unsigned k = opts != NULL ? opts->addr_digits : 0;
+	if (a == NULL || b == NULL)
+		return 0;
+	addr_norm(&a, &na);
+	addr_norm(&b, &nb);
+	if (na == 0 || nb == 0)
+		return 0;
+	if (k > 0 && na >= k && nb >= k) {
+		a += na - k;
+		b += nb - k;
+		na = nb = k;
+	}
+	return na == nb && memcmp(a, b, na) == 0;
+}
+
+/* Length of scheme + "://" + authority, or 0 when there is no "://". */
+static size_t uri_prefix(const char *s, size_t n)
+{
+	size_t i;
+	for (i = 0; i + 3 <= n; i++) {
+		if (s[i] == ':' && s[i + 1] == '/' && s[i + 2] == '/') {
+			for (i += 3; i < n; i++)
+				if (s[i] == '/' || s[i] == '?' || s[i] == '#')
+					break;
+			return i;
+		}
+		if (s[i] == '/' || s[i] == '?' || s[i] == '#')
+			break;
+	}
+	return 0;
+}
+
+int omacp_uri_match(const char *a, size_t na, const char *b, size_t nb)
+{
+	size_t pa, pb;
+	if (a == NULL || b == NULL)
+		return 0;
+	pa = uri_prefix(a, na);
+	pb = uri_prefix(b, nb);
+	if (pa == 0 || pb == 0)
+		return pa == pb && na == nb && memcmp(a, b, na) == 0;
+	if (pa != pb || !omacp__ieq(a, b, pa))
+		return 0;
+	a += pa;
+	na -= pa;
+	b += pb;
+	nb -= pb;
+	if (na > 0 && a[na - 1] == '/')
+		na--;
+	if (nb > 0 && b[nb - 1] == '/')
+		nb--;
+	return na == nb && memcmp(a, b, na) == 0;
+}
+
+/* ------------------------------------------------------ role assignment */
+
+uint32_t omacp_policy_origin_roles(const omacp_policy *p, const omacp_msg *m)
+{
+	uint32_t roles = OMACP_ROLE_ANY_PUSH_SOURCE;
+	const omacp_state *st = p->state;
+	int known = 0, trusted = 0;
+	unsigned pf = m->push_flag > 0 ? (unsigned)m->push_flag : 0u;
+	size_t i;
+
+	if (st != NULL && m->originator != NULL && m->originator[0] != '\0') {
+		size_t n = strlen(m->originator);
+		for (i = 0; i < st->n_ppgs && i < OMACP_STATE_MAX_PPGS; i++) {
+			const omacp_state_ppg *g = &st->ppgs[i];
+			if (!(g->flags & OMACP_PPG_PUSH))
+				continue;
+			if (!omacp_addr_match(&p->opts, m->originator, n, g->addr,
+			                      strlen(g->addr)))
+				continue;
+			known = 1;
+			if (g->flags & OMACP_PPG_TRUSTED)
+				trusted = 1;
+		}
+	}
+	if (known)
+		roles |= OMACP_ROLE_KNOWN_PPG;
+	if (trusted)
+		roles |= OMACP_ROLE_TRUSTED_PPG;
+	if (trusted || (known && (p->opts.flags & OMACP_OPT_PUSHFLAG_FROM_KNOWN))) {
+		if (pf & OMACP_PUSHFLAG_AUTHENTICATED)
+			roles |= OMACP_ROLE_PPG_AUTH;
+		if (pf & OMACP_PUSHFLAG_TRUSTED)
+			roles |= OMACP_ROLE_PPG_TRUSTED;
+	}
+	if (trusted && (roles & OMACP_ROLE_PPG_AUTH) &&
+	    (!(p->opts.flags & OMACP_OPT_TPS_NEEDS_TRUSTED) ||
+	     (roles & OMACP_ROLE_PPG_TRUSTED)) &&
+	    m->initiator.ptr != NULL && omacp_policy_get(p, OMACP_POLICY_TPS) != 0) {
+		for (i = 0; i < st->n_tps && i < OMACP_STATE_MAX_TPS; i++) {
+			if (omacp_uri_match((const char *)m->initiator.ptr,
+			                    m->initiator.len, st->tps[i],
+			                    strlen(st->tps[i]))) {
+				roles |= OMACP_ROLE_OPERATOR_TPS;
+				break;
+			}
+		}
+	}
+	return roles;
+}
+
+uint32_t omacp_policy_auth_roles(int sec)
+{
+	switch (sec) {
+	case -1: return OMACP_ROLE_USER_UNAUTH;
+	case 0: return OMACP_ROLE_OPERATOR;
+	case 1: return OMACP_ROLE_USER_AUTH;
+	case 2: return OMACP_ROLE_OPERATOR | OMACP_ROLE_USER_AUTH;
+	case 3: return OMACP_ROLE_USER_AUTH;
+	default: return 0;
+	}
+}
+
+uint32_t omacp_policy_for_sec(int sec)
+{
+	switch (sec) {
+	case -1: return OMACP_POLICY_UNAUTH_MESSAGES;
+	case 0: return OMACP_POLICY_NETWPIN_MSG;
+	case 1: case 3: return OMACP_POLICY_USERPIN_MSG;
+	case 2: return OMACP_POLICY_USERNETWPIN_MSG;
+	default: return 0;
+	}
+}
+
+uint32_t omacp_policy_effective_roles(const omacp_policy *p, uint32_t roles)
+{
+	uint32_t r = roles;
+	if (roles & omacp_policy_get(p, OMACP_POLICY_GRANT_MANAGER))
+		r |= OMACP_ROLE_MANAGER;
+	if (roles & omacp_policy_get(p, OMACP_POLICY_GRANT_USER_AUTH))
+		r |= OMACP_ROLE_USER_AUTH;
+	return r;
+}
+
+/* -------------------------------------------------------------- verdict */
+
+void omacp_result_init(omacp_result *r)
+{
+	memset(r, 0, sizeof *r);
+	r->sec = -1;
+}
+
+static const char *const sec_names[5] = {
+	"unsigned", "NETWPIN", "USERPIN", "USERNETWPIN", "USERPINMAC"
+};
+
+/* "<verdict>: <METHOD> message from <originator>" */
+static void msg_head(omacp__line *l, const char *verdict, const omacp_msg *m)
+{
+	omacp__line_str(l, verdict);
+	omacp__line_str(l, ": ");
+	if (m->sec >= -1 && m->sec <= 3)
+		omacp__line_str(l, sec_names[m->sec + 1]);
+	else
+		omacp__line_str(l, "invalid-SEC");
+	omacp__line_str(l, " message from ");
+	if (m->originator != NULL && m->originator[0] != '\0')
+		omacp__line_str(l, m->originator);
+	else
+		omacp__line_str(l, "an unknown sender");
+}
+
+static omacp_err reject(omacp_result *res, const omacp_msg *m, uint32_t id,
+                        uint32_t value, uint32_t roles)
+{
+	omacp__line l;
+	omacp__line_init(&l, res->reason, sizeof res->reason);
+	msg_head(&l, "rejected", m);
+	omacp__line_str(&l, " has none of the roles ");
+	omacp__line_hex(&l, value);
+	omacp__line_str(&l, " required by policy ");
+	omacp__line_dec(&l, id);
+	omacp__line_str(&l, " (roles ");
+	omacp__line_hex(&l, roles);
+	omacp__line_str(&l, ")");
+	res->policy = id;
+	res->code = OMACP_E_POLICY;
+	res->verdict = OMACP_REJECTED;
+	return OMACP_REJECTED;
+}
+
+omacp_err omacp_policy_evaluate(const omacp_policy *p, const omacp_msg *m,
+                                omacp_result *res)
+{
+	uint32_t id = omacp_policy_for_sec(m->sec);
+	uint32_t base, v, roles;
+	omacp__line l;
+
+	res->sec = m->sec;
+	res->manager = 0;
+	if (id == 0) {
+		omacp__line_init(&l, res->reason, sizeof res->reason);
+		msg_head(&l, "rejected", m);
+		omacp__line_str(&l, " has an invalid SEC");
+		res->base_roles = res->roles = 0;
+		res->policy = 0;
+		res->code = OMACP_E_SEC_METHOD;
+		res->verdict = OMACP_REJECTED;
+		return OMACP_E_SEC_METHOD;
+	}
+	base = omacp_policy_origin_roles(p, m) | omacp_policy_auth_roles(m->sec);
+	res->base_roles = res->roles = base;
+	v = omacp_policy_get(p, id);
+	if (!(base & v))
+		return reject(res, m, id, v, base);
+	if (!(p->opts.flags & OMACP_OPT_NO_4111)) {
+		uint32_t w = omacp_policy_get(p, OMACP_POLICY_OTA_PROVISIONING);
+		if (!(base & w))
+			return reject(res, m, OMACP_POLICY_OTA_PROVISIONING, w, base);
+	}
+	roles = omacp_policy_effective_roles(p, base);
+	res->roles = roles;
+	res->manager = (roles & OMACP_ROLE_MANAGER) != 0;
+	res->policy = id;
+	res->code = OMACP_OK;
+	res->verdict = OMACP_ACCEPTED;
+	omacp__line_init(&l, res->reason, sizeof res->reason);
+	msg_head(&l, "accepted", m);
+	omacp__line_str(&l, " allowed by policy ");
+	omacp__line_dec(&l, id);
+	omacp__line_str(&l, " (roles ");
+	omacp__line_hex(&l, base);
+	omacp__line_str(&l, ", final ");
+	omacp__line_hex(&l, roles);
+	omacp__line_str(&l, ")");
+	return OMACP_ACCEPTED;
+}
+
+unsigned omacp_policy_pin_attempts_left(const omacp_policy *p,
+                                        const omacp_state *st)
+{
+	uint32_t max = omacp_policy_get(p, OMACP_POLICY_PIN_RETRIES);
+	uint32_t used = st != NULL ? st->pin_attempts : 0u;
+	return used >= max ? 0u : (unsigned)(max - used);
+}

@@ -1,0 +1,28 @@
+/* Internal helpers of the policy / state / Configuration Manager layers. */
+#ifndef OMACP_POLICY_INT_H
+#define OMACP_POLICY_INT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* A bounded one-line text builder: always NUL-terminated, never overflows,
+ * bytes outside 0x20..0x7E are written as '?'. */
+typedef struct omacp__line {
+	char *p;
+	size_t cap, len;
+} omacp__line;
+
+void omacp__line_init(omacp__line *l, char *buf, size_t cap);
+void omacp__line_mem(omacp__line *l, const void *s, size_t n);
+void omacp__line_str(omacp__line *l, const char *s);
+void omacp__line_dec(omacp__line *l, uint32_t v);
+void omacp__line_hex(omacp__line *l, uint32_t v);   /* "0xC80" */
+
+/* Parse n decimal digits (1..10, no sign, value <= 0xFFFFFFFF) into *v.
+ * Returns 1 on success, 0 otherwise. */
+int omacp__parse_dec(const uint8_t *s, size_t n, uint32_t *v);
+
+/* Case-insensitive ASCII comparison of n bytes: 1 when equal. */
+int omacp__ieq(const char *a, const char *b, size_t n);
+
+#endif
