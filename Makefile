@@ -112,9 +112,18 @@ test: check
 deps:
 	sh .ci/deps
 
-# The main job on a shipped example.
+# The main job on shipped examples: a new Windows Mobile 6.5 handset whose OEM
+# enabled OTA bootstrap receives the seed bootstrap (3 SMS, USERNETWPIN) from
+# the operator's PPG, then a continuous-provisioning update from the TPS.
+DEMO_STATE := $(B)/demo-state
 demo: all
-	$(B)/omacp decode --hex examples/bootstrap.wbxml.hex
+	@rm -rf $(DEMO_STATE)
+	@echo '$$ omacp device --state $(DEMO_STATE) --set-policy 4119=132 --set-policy 4143=7296 --imsi 001010123456789 --from 9201612 --pin 1234 examples/seed/bootstrap.segments'
+	@$(B)/omacp device --state $(DEMO_STATE) --set-policy 4119=132 --set-policy 4143=7296 \
+	  --imsi 001010123456789 --from 9201612 --pin 1234 examples/seed/bootstrap.segments
+	@echo; echo '$$ omacp device --state $(DEMO_STATE) --from 9201612 --pin 2468 examples/seed/tps-update.segments'
+	@$(B)/omacp device --state $(DEMO_STATE) --from 9201612 --pin 2468 examples/seed/tps-update.segments
+	@echo; echo '$$ cat $(DEMO_STATE)/settings.txt'; cat $(DEMO_STATE)/settings.txt
 
 # lib/ built with NO_MALLOC: no allocator references, no unprefixed globals.
 SYM_B := $(B)/symcheck

@@ -14,5 +14,9 @@
 #include "doc.h"
 #include "sec.h"
 #include "push.h"
+#include "policy.h"
+#include "state.h"
+#include "csp.h"
+#include "client.h"
 
 #endif /* OMACP_OMACP_H */
