@@ -1,14 +1,24 @@
 /*
- * HMAC-SHA1 (RFC 2104) on a stack mbedtls_sha1_context: no heap, no
- * mbedtls_md_setup.  Every buffer that held key material is wiped before
- * returning.
+ * HMAC-SHA1 (RFC 2104) on a stack mbedtls_sha1_context (or, with
+ * OMACP_SHA1_ALT, the host's SHA-1 context): no heap, no mbedtls_md_setup.
+ * Every buffer that held key material is wiped before returning.
  */
 #include <string.h>
-#include <mbedtls/sha1.h>
 #include <mbedtls/platform_util.h>
-#include <mbedtls/version.h>
 #include "omacp/sec.h"
 
+#ifdef OMACP_SHA1_ALT
+/* The host's SHA-1 (config.h): starts sets the context up, free releases. */
+#define omacp__sha1_init(c) ((void)0)
+#define omacp__sha1_free(c) omacp_sha1_free(c)
+#define omacp__sha1_starts(c) omacp_sha1_starts(c)
+#define omacp__sha1_update(c, p, n) omacp_sha1_update(c, p, n)
+#define omacp__sha1_finish(c, o) omacp_sha1_finish(c, o)
+#else
+#include <mbedtls/sha1.h>
+#include <mbedtls/version.h>
+#define omacp__sha1_init(c) mbedtls_sha1_init(c)
+#define omacp__sha1_free(c) mbedtls_sha1_free(c)
 /* mbedTLS 2.x has the *_ret names (the plain ones are deprecated void
  * functions); 3.x renamed the int-returning ones to the plain names. */
 #if defined(MBEDTLS_VERSION_NUMBER) && MBEDTLS_VERSION_NUMBER >= 0x03000000
@@ -20,6 +30,7 @@
 #define omacp__sha1_update(c, p, n) mbedtls_sha1_update_ret(c, p, n)
 #define omacp__sha1_finish(c, o) mbedtls_sha1_finish_ret(c, o)
 #endif
+#endif /* OMACP_SHA1_ALT */
 
 #define BLOCK 64
 
@@ -33,7 +44,7 @@ void omacp_hmac_init(omacp_hmac *h, const uint8_t *key, size_t key_len)
 	uint8_t ipad[BLOCK];
 	size_t i;
 
-	mbedtls_sha1_init(&h->sha_);
+	omacp__sha1_init(&h->sha_);
 	if (key_len > BLOCK) {
 		(void)omacp__sha1_starts(&h->sha_);
 		(void)omacp__sha1_update(&h->sha_, key, key_len);
@@ -61,7 +72,7 @@ void omacp_hmac_update(omacp_hmac *h, const uint8_t *p, size_t n)
 
 void omacp_hmac_wipe(omacp_hmac *h)
 {
-	mbedtls_sha1_free(&h->sha_);
+	omacp__sha1_free(&h->sha_);
 	mbedtls_platform_zeroize(h, sizeof *h);
 }
 

@@ -10,6 +10,29 @@
  *   OMACP_NO_MALLOC  the library never touches the heap; the XML front end
  *                    then requires a caller workspace (expat runs on it).
  *   OMACP_NO_XML     no expat at all: omacp_xml_parse* are not declared.
+ *
+ * Porting hook (define it in the OMACP_CONFIG_FILE, never on its own):
+ *   OMACP_SHA1_ALT   the HMAC-SHA1 of sec.h runs on the host's SHA-1 (for
+ *                    example a hardware hash engine) instead of mbedTLS's.
+ *                    The config file must then also provide, as functions
+ *                    or function-like macros:
+ *       omacp_sha1_ctx    a complete type: the SHA-1 state, embedded in
+ *                         omacp_hmac (so it lives wherever the caller puts
+ *                         that, normally the stack);
+ *       void omacp_sha1_starts(omacp_sha1_ctx *c);    begin a new hash
+ *       void omacp_sha1_update(omacp_sha1_ctx *c, const uint8_t *p,
+ *                              size_t n);             hash n more bytes
+ *       void omacp_sha1_finish(omacp_sha1_ctx *c, uint8_t out[20]);
+ *                                                     write the digest
+ *       void omacp_sha1_free(omacp_sha1_ctx *c);      release the engine
+ *                         (called when an HMAC ends or is abandoned; may
+ *                         be an empty macro).
+ *                    They cannot fail (a failing engine must still return;
+ *                    the wrong MAC it causes is rejected by verification).
+ *                    The library wipes the context itself after free.
+ *                    mbedtls_platform_zeroize is still used to wipe secrets;
+ *                    no mbedtls_sha1_* symbol is referenced any more.
+ *                    See docs/porting.md.
  */
 #ifndef OMACP_CONFIG_H
 #define OMACP_CONFIG_H

@@ -15,9 +15,9 @@
  *                for every i < n.  The MAC parameter is not used.
  *
  * Nothing here touches the heap.  HMAC is built on mbedtls_sha1_context (no
- * mbedtls_md_setup).  Keys, PINs, pads and digests are wiped with
- * mbedtls_platform_zeroize on every path, errors included; MACs are compared
- * in constant time.
+ * mbedtls_md_setup), or on the host's SHA-1 with OMACP_SHA1_ALT (config.h).
+ * Keys, PINs, pads and digests are wiped with mbedtls_platform_zeroize on
+ * every path, errors included; MACs are compared in constant time.
  *
  * Stack use (gcc 12 -O2, x86-64, measured with -fstack-usage; own frame of
  * each function, callees not included):
@@ -39,9 +39,11 @@
 
 #include <stddef.h>
 #include <stdint.h>
-#include <mbedtls/sha1.h>
 #include "config.h"
 #include "error.h"
+#ifndef OMACP_SHA1_ALT
+#include <mbedtls/sha1.h>
+#endif
 
 #ifdef __cplusplus
 extern "C" {
@@ -76,7 +78,11 @@ omacp_err omacp_sec_lookup(const char *s, size_t n, omacp_sec *m);
 
 typedef struct omacp_hmac {
 	/* private */
+#ifdef OMACP_SHA1_ALT
+	omacp_sha1_ctx sha_;          /* the host's SHA-1 (config.h)   */
+#else
 	mbedtls_sha1_context sha_;
+#endif
 	uint8_t opad_[64];
 } omacp_hmac;
 
