@@ -3,20 +3,20 @@
  * slots of a caller workspace.
  *
  * Slot layout (byte offsets; the workspace has no alignment requirement, so
- * every multi-byte field is stored big-endian byte by byte):
+ * multi-byte fields are copied in and out with memcpy):
  *
- *   0        state: 0 free, 1 collecting
- *   1        flags: bit 0 = 16-bit reference
- *   2        total segments
- *   3        segments received
- *   4..5     reference
- *   6..7     destination port
- *   8..9     source port
- *   10..13   time of the first segment (host seconds)
- *   14..17   arrival order of the first segment (for eviction)
- *   18..     originator, NUL-terminated (OMACP_MAX_ADDR + 1 bytes)
- *   HDR..    one byte per segment: payload length + 1, 0 = not yet here
- *   ..       segment i's payload at HDR + segs + i * OMACP_REASM_SEG_MAX
+ *   0                state: 0 free, 1 collecting
+ *   1 .. KEY         the key: 16-bit reference flag, total segments,
+ *                    reference, destination port, source port, then the
+ *                    originator, NUL-padded (OMACP_MAX_ADDR + 1 bytes)
+ *   1 + KEY          segments received
+ *   2 + KEY          time of the first segment (host seconds, 4 bytes)
+ *   6 + KEY          arrival order of the first segment (for eviction, 4)
+ *   HDR..            one byte per segment: payload length + 1, 0 = not yet
+ *   ..               segment i's payload at HDR + segs + i * OMACP_REASM_SEG_MAX
+ *
+ * A segment's key is built once and compared with memcmp, so finding its
+ * slot is one comparison per slot.
  *
  * On completion the payloads are moved down in place (each one only ever
  * moves towards the start, so memmove in order is safe) and the slot is
@@ -26,53 +26,26 @@
 #include <string.h>
 #include "omacp/push.h"
 
-#define S_STATE 0u
-#define S_FLAGS 1u
-#define S_TOTAL 2u
-#define S_COUNT 3u
-#define S_REF 4u
-#define S_DST 6u
-#define S_SRC 8u
-#define S_TIME 10u
-#define S_ORDER 14u
-#define S_ADDR 18u
+/* flags, total, reference (2), ports (2 + 2), originator */
+#define KEY (8u + OMACP_MAX_ADDR + 1u)
+#define S_COUNT (1u + KEY)
+#define S_TIME (2u + KEY)
+#define S_ORDER (6u + KEY)
+
+typedef char reasm_hdr_fits[S_ORDER + 4u == OMACP_REASM_SLOT_HDR ? 1 : -1];
 
 #define DEFAULT_EXPIRY 300u
 
-static void wr16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
-
-static uint16_t rd16(const uint8_t *p)
-{
-	return (uint16_t)((unsigned)p[0] << 8 | p[1]);
-}
-
-static void wr32(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)(v >> 24);
-	p[1] = (uint8_t)(v >> 16);
-	p[2] = (uint8_t)(v >> 8);
-	p[3] = (uint8_t)v;
-}
-
 static uint32_t rd32(const uint8_t *p)
 {
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
-	       (uint32_t)p[2] << 8 | (uint32_t)p[3];
+	uint32_t v;
+	memcpy(&v, p, sizeof v);
+	return v;
 }
 
 static uint8_t *slot_at(const omacp_reasm *r, unsigned i)
 {
 	return r->work_ + (size_t)i * r->slot_bytes_;
-}
-
-static uint8_t *slot_lens(const omacp_reasm *r, uint8_t *s)
-{
-	(void)r;
-	return s + OMACP_REASM_SLOT_HDR;
 }
 
 static uint8_t *slot_data(const omacp_reasm *r, uint8_t *s, unsigned i)
@@ -85,7 +58,7 @@ omacp_err omacp_reasm_init(omacp_reasm *r, uint8_t *work, size_t work_len,
                            unsigned n_slots, unsigned max_segs,
                            const omacp_reasm_config *cfg)
 {
-	size_t need;
+	size_t one;
 	unsigned i;
 
 	if (!r)
@@ -93,13 +66,11 @@ omacp_err omacp_reasm_init(omacp_reasm *r, uint8_t *work, size_t work_len,
 	memset(r, 0, sizeof *r);
 	if (n_slots == 0 || max_segs == 0 || max_segs > OMACP_MAX_SEGMENTS)
 		return OMACP_E_ARG;
-	if (n_slots > (size_t)-1 / OMACP_REASM_WORK_BYTES(1, max_segs))
-		return OMACP_E_NOMEM;
-	need = OMACP_REASM_WORK_BYTES(n_slots, max_segs);
-	if (!work || work_len < need)
+	one = OMACP_REASM_WORK_BYTES(1, max_segs);
+	if (!work || n_slots > work_len / one)
 		return OMACP_E_NOMEM;
 	r->work_ = work;
-	r->slot_bytes_ = OMACP_REASM_WORK_BYTES(1, max_segs);
+	r->slot_bytes_ = one;
 	r->n_slots_ = n_slots;
 	r->max_segs_ = max_segs;
 	r->expiry_ = DEFAULT_EXPIRY;
@@ -112,7 +83,7 @@ omacp_err omacp_reasm_init(omacp_reasm *r, uint8_t *work, size_t work_len,
 			r->expiry_ = cfg->expiry;
 	}
 	for (i = 0; i < n_slots; i++)
-		slot_at(r, i)[S_STATE] = 0;
+		slot_at(r, i)[0] = 0;
 	return OMACP_OK;
 }
 
@@ -127,87 +98,16 @@ static int port_ok(const omacp_reasm *r, uint16_t port)
 	return 0;
 }
 
-/* Free every partial message whose first segment is older than expiry.  A
- * clock that went backwards (difference above 2^31) expires nothing. */
-static void expire(omacp_reasm *r, uint32_t now)
-{
-	unsigned i;
-	for (i = 0; i < r->n_slots_; i++) {
-		uint8_t *s = slot_at(r, i);
-		uint32_t age;
-		if (!s[S_STATE])
-			continue;
-		age = now - rd32(s + S_TIME);
-		if (age > r->expiry_ && age < 0x80000000u)
-			s[S_STATE] = 0;
-	}
-}
-
-/* Copy the originator, truncated to OMACP_MAX_ADDR characters. */
-static void addr_copy(uint8_t *dst, const char *src)
-{
-	size_t k = 0;
-	if (src)
-		while (k < OMACP_MAX_ADDR && src[k]) {
-			dst[k] = (uint8_t)src[k];
-			k++;
-		}
-	dst[k] = 0;
-}
-
-static int addr_eq(const uint8_t *stored, const char *src)
-{
-	size_t k = 0;
-	if (!src)
-		return stored[0] == 0;
-	while (k < OMACP_MAX_ADDR && src[k]) {
-		if (stored[k] != (uint8_t)src[k])
-			return 0;
-		k++;
-	}
-	return stored[k] == 0;
-}
-
-static uint8_t *find_slot(const omacp_reasm *r, const char *orig,
-                          const omacp_sms *m)
-{
-	unsigned i;
-	for (i = 0; i < r->n_slots_; i++) {
-		uint8_t *s = slot_at(r, i);
-		if (s[S_STATE] && (s[S_FLAGS] & 1u) == (unsigned)(m->ref16 != 0) &&
-		    s[S_TOTAL] == m->total && rd16(s + S_REF) == m->ref &&
-		    rd16(s + S_DST) == m->dst_port &&
-		    rd16(s + S_SRC) == m->src_port && addr_eq(s + S_ADDR, orig))
-			return s;
-	}
-	return NULL;
-}
-
-/* A free slot, or the one whose message started first (evicted). */
-static uint8_t *take_slot(omacp_reasm *r)
-{
-	uint8_t *oldest = NULL;
-	unsigned i;
-	for (i = 0; i < r->n_slots_; i++) {
-		uint8_t *s = slot_at(r, i);
-		if (!s[S_STATE])
-			return s;
-		if (!oldest ||
-		    (int32_t)(rd32(s + S_ORDER) - rd32(oldest + S_ORDER)) < 0)
-			oldest = s;
-	}
-	return oldest;
-}
-
 omacp_err omacp_reasm_feed(omacp_reasm *r, const char *originator,
                            const uint8_t *ud, size_t n, uint32_t now,
                            omacp_slice *dgram)
 {
 	omacp_sms m;
 	omacp_err e;
-	uint8_t *s, *lens, *dst;
+	uint8_t key[KEY];
+	uint8_t *s = NULL, *oldest = NULL, *lens, *dst;
 	unsigned i, idx;
-	size_t off;
+	size_t off, k;
 
 	if (!r || !r->work_ || !ud || !dgram)
 		return OMACP_E_ARG;
@@ -218,7 +118,17 @@ omacp_err omacp_reasm_feed(omacp_reasm *r, const char *originator,
 		return e;
 	if (!m.has_ports || !port_ok(r, m.dst_port))
 		return OMACP_NOT_PUSH;
-	expire(r, now);
+	/* Free every partial message whose first segment is older than
+	 * expiry; a clock that went backwards (difference above 2^31)
+	 * expires nothing. */
+	for (i = 0; i < r->n_slots_; i++) {
+		uint8_t *t = slot_at(r, i);
+		if (t[0]) {
+			uint32_t age = now - rd32(t + S_TIME);
+			if (age > r->expiry_ && age < 0x80000000u)
+				t[0] = 0;
+		}
+	}
 	if (!m.has_concat || m.total == 1) {
 		*dgram = m.payload; /* one SMS: zero copy */
 		return OMACP_OK;
@@ -227,48 +137,64 @@ omacp_err omacp_reasm_feed(omacp_reasm *r, const char *originator,
 		return OMACP_E_UDH; /* more than 140 octets of user data */
 	if (m.total > r->max_segs_)
 		return OMACP_E_LIMIT;
-	idx = (unsigned)m.seq - 1u;
-	s = find_slot(r, originator, &m);
-	if (!s) {
-		s = take_slot(r);
-		s[S_STATE] = 1;
-		s[S_FLAGS] = m.ref16 ? 1u : 0u;
-		s[S_TOTAL] = m.total;
-		s[S_COUNT] = 0;
-		wr16(s + S_REF, m.ref);
-		wr16(s + S_DST, m.dst_port);
-		wr16(s + S_SRC, m.src_port);
-		wr32(s + S_TIME, now);
-		wr32(s + S_ORDER, r->order_++);
-		addr_copy(s + S_ADDR, originator);
-		memset(slot_lens(r, s), 0, m.total);
+	/* the key: originator truncated to OMACP_MAX_ADDR characters */
+	memset(key, 0, sizeof key);
+	key[0] = m.ref16 ? 1u : 0u;
+	key[1] = m.total;
+	key[2] = (uint8_t)(m.ref >> 8);
+	key[3] = (uint8_t)m.ref;
+	key[4] = (uint8_t)(m.dst_port >> 8);
+	key[5] = (uint8_t)m.dst_port;
+	key[6] = (uint8_t)(m.src_port >> 8);
+	key[7] = (uint8_t)m.src_port;
+	for (k = 0; originator && k < OMACP_MAX_ADDR && originator[k]; k++)
+		key[8 + k] = (uint8_t)originator[k];
+	/* its slot; else a free one; else the one whose message started
+	 * first (arrival order, not host time) is evicted */
+	for (i = 0; i < r->n_slots_ && !s; i++) {
+		uint8_t *t = slot_at(r, i);
+		if (t[0] && memcmp(t + 1, key, KEY) == 0)
+			s = t;
+		else if (!oldest || (oldest[0] && (!t[0] ||
+		         (int32_t)(rd32(t + S_ORDER) - rd32(oldest + S_ORDER)) < 0)))
+			oldest = t;
 	}
-	lens = slot_lens(r, s);
+	if (!s) {
+		uint32_t order = r->order_++;
+		s = oldest;
+		s[0] = 1;
+		memcpy(s + 1, key, KEY);
+		s[S_COUNT] = 0;
+		memcpy(s + S_TIME, &now, 4);
+		memcpy(s + S_ORDER, &order, 4);
+		memset(s + OMACP_REASM_SLOT_HDR, 0, m.total);
+	}
+	lens = s + OMACP_REASM_SLOT_HDR;
+	idx = (unsigned)m.seq - 1u;
 	dst = slot_data(r, s, idx);
 	if (lens[idx]) {
 		if ((size_t)lens[idx] - 1u == m.payload.len &&
 		    (m.payload.len == 0 ||
 		     memcmp(dst, m.payload.ptr, m.payload.len) == 0))
 			return OMACP_MORE;
-		s[S_STATE] = 0;
+		s[0] = 0;
 		return OMACP_E_CONFLICT;
 	}
 	if (m.payload.len)
 		memcpy(dst, m.payload.ptr, m.payload.len);
 	lens[idx] = (uint8_t)(m.payload.len + 1u);
-	s[S_COUNT]++;
-	if (s[S_COUNT] < s[S_TOTAL])
+	if (++s[S_COUNT] < m.total)
 		return OMACP_MORE;
 	/* complete: compact in place, free the slot, hand it out */
 	off = 0;
 	dst = slot_data(r, s, 0);
-	for (i = 0; i < s[S_TOTAL]; i++) {
-		size_t len = (size_t)lens[i] - 1u;
-		if (len)
-			memmove(dst + off, slot_data(r, s, i), len);
-		off += len;
+	for (i = 0; i < m.total; i++) {
+		k = (size_t)lens[i] - 1u;
+		if (k)
+			memmove(dst + off, slot_data(r, s, i), k);
+		off += k;
 	}
-	s[S_STATE] = 0;
+	s[0] = 0;
 	dgram->ptr = dst;
 	dgram->len = off;
 	return OMACP_OK;
@@ -280,7 +206,6 @@ unsigned omacp_reasm_pending(const omacp_reasm *r)
 	if (!r || !r->work_)
 		return 0;
 	for (i = 0; i < r->n_slots_; i++)
-		if (slot_at(r, i)[S_STATE])
-			k++;
+		k += slot_at(r, i)[0];
 	return k;
 }

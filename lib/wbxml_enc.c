@@ -200,7 +200,7 @@ static void attribute(omacp_wbxml_encoder *e, const omacp_attr *a)
 {
 	const uint8_t *v = a->value.ptr;
 	size_t vl = a->value.len;
-	unsigned page;
+	unsigned page, name, val;
 	int t;
 	if (a->name.len == 0 || !a->name.ptr || (vl && !v)) {
 		fail(e, OMACP_E_DOC_ATTR);
@@ -210,13 +210,15 @@ static void attribute(omacp_wbxml_encoder *e, const omacp_attr *a)
 		fail(e, OMACP_E_WBXML_UTF8);
 		return;
 	}
+	name = omacp__wbxml_str_find(a->name.ptr, a->name.len);
+	val = omacp__wbxml_str_find(v, vl);
 	/* one token for the whole attribute */
-	if (vl && (t = omacp__wbxml_find_start(a->name.ptr, a->name.len, v, vl, &page)) >= 0) {
+	if (name && val && (t = omacp__wbxml_start_tok(name, val, &page)) >= 0) {
 		attr_page(e, page);
 		out_byte(e, (unsigned)t);
 		return;
 	}
-	t = omacp__wbxml_find_start(a->name.ptr, a->name.len, NULL, 0, &page);
+	t = name ? omacp__wbxml_start_tok(name, 0, &page) : -1;
 	if (t >= 0) {
 		attr_page(e, page);
 		out_byte(e, (unsigned)t);
@@ -228,7 +230,7 @@ static void attribute(omacp_wbxml_encoder *e, const omacp_attr *a)
 		out_byte(e, 0);
 		return;
 	}
-	t = omacp__wbxml_find_value(v, vl, &page);
+	t = val ? omacp__wbxml_value_tok(val, &page) : -1;
 	if (t >= 0) {
 		attr_page(e, page);
 		out_byte(e, (unsigned)t);

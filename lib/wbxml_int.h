@@ -20,36 +20,61 @@
 /* The code pages we know (tag and attribute space alike). */
 #define OMACP__WB_PAGE_WM 200u /* Windows Mobile 5+ (0xC8) */
 
-/* Element of tag token `tok` (low 6 bits) on tag page `page`, or
- * OMACP_ELEM_NONE. */
-omacp_elem omacp__wbxml_tag(unsigned page, unsigned tok);
+/*
+ * Token strings.  Every name, value prefix and value of the token tables is
+ * one string, stored once: string k (1 <= k < OMACP__WB_NSTR) is
+ * omacp__wbxml_str[omacp__wbxml_off[k] .. omacp__wbxml_off[k + 1]); string 0
+ * is "" (an attribute-start token without a value prefix).  The strings are
+ * sorted by length, then bytewise (the encoder searches them by halving).
+ */
+extern const char omacp__wbxml_str[];
+extern const uint16_t omacp__wbxml_off[];
+
+/*
+ * Attribute tokens.  omacp__wbxml_pg[pi] describes the attribute page with
+ * index pi (0: page 0, 1: page 1, 2: page 200): { first start token, number
+ * of start tokens, their base, first value token, number of value tokens,
+ * their base }.  Start token t (first <= t < first + number) is entry
+ * k = base + t - first of omacp__wbxml_start_name[] (the attribute name: a
+ * string number, 0 when the token is unassigned) and of
+ * omacp__wbxml_start_pref[] (the value prefix, 0 for none).  Value token t is
+ * the string numbered omacp__wbxml_value[base + t - first] (0: unassigned).
+ * The entries are stored in page order 0, 1, 200.
+ */
+extern const uint8_t omacp__wbxml_pg[3][6];
+extern const uint8_t omacp__wbxml_start_name[], omacp__wbxml_start_pref[];
+extern const uint8_t omacp__wbxml_value[];
+
+/* String number of p[0..n) in the token strings, or 0 when absent (or n 0). */
+unsigned omacp__wbxml_str_find(const uint8_t *p, size_t n);
+
+/* Encoder lookups by string number (see omacp__wbxml_str_find); pages are
+ * searched in the order 0, 1, 200, so a token present on several pages is
+ * taken from the lowest (as libwbxml does).
+ * start_tok: the attribute-start token with name string `name` and value
+ * prefix string `pref` (0: a bare "name=" token); value_tok: the value token
+ * of string `val`.  Both return the token and set *page, or return -1. */
+int omacp__wbxml_start_tok(unsigned name, unsigned pref, unsigned *page);
+int omacp__wbxml_value_tok(unsigned val, unsigned *page);
 
 /* Tag token and tag page of element e (0 when e has none). */
 unsigned omacp__wbxml_tag_token(omacp_elem e, unsigned *page);
 
-/* Attribute-start token on attribute page `page`: a static string
- * "name=prefix" (the attribute name, '=', the value prefix, possibly empty),
- * or NULL for an unknown token. */
-const char *omacp__wbxml_attr_start(unsigned page, unsigned tok);
+/*
+ * Incremental UTF-8 check.  st[3] starts zeroed (need, low, high).
+ * omacp__utf8_scan() checks p[0..n) and returns the number of bytes that are
+ * valid, stopping at the first byte that is invalid or is a NUL (a NUL
+ * outside a sequence, st[0] == 0, can be a terminator: the caller decides);
+ * overlong forms, surrogates and values above U+10FFFF are invalid.  A run
+ * is complete only when st[0] == 0.
+ */
+size_t omacp__utf8_scan(uint8_t st[3], const uint8_t *p, size_t n);
 
-/* Attribute-value token (>= 0x85) on page `page`: static string or NULL. */
-const char *omacp__wbxml_attr_value(unsigned page, unsigned tok);
-
-/* Encoder lookups; pages are searched in the order 0, 1, 200, so a token
- * present on several pages is taken from the lowest (as libwbxml does).
- * find_start: the attribute-start token whose name is n[0..nl) and whose
- * prefix is exactly v[0..vl) (vl 0 = a bare "name=" token).
- * find_value: the value token for the whole string v[0..vl).
- * Both return the token and set *page, or return -1. */
-int omacp__wbxml_find_start(const uint8_t *n, size_t nl, const uint8_t *v,
-                            size_t vl, unsigned *page);
-int omacp__wbxml_find_value(const uint8_t *v, size_t vl, unsigned *page);
-
-/* Incremental UTF-8 check.  st[3] starts zeroed; feed one byte at a time.
- * Returns 0 while valid, -1 at the first invalid byte (overlong forms,
- * surrogates, > U+10FFFF and NUL are invalid).  The run is complete only when
- * st[0] == 0. */
-int omacp__utf8_step(uint8_t st[3], uint8_t c);
+/* A machine word of 0x01 bytes, and one of 0x80 bytes: a word w holds only
+ * bytes 0x01..0x7F when ((w - OMACP__ONES) | w) & OMACP__HIGHS is 0 (a
+ * borrow only starts at a 0x00 byte). */
+#define OMACP__ONES ((size_t)-1 / 0xFF)
+#define OMACP__HIGHS (OMACP__ONES * 0x80)
 
 /* 1 when p[0..n) is complete valid UTF-8 without NUL, else 0. */
 int omacp__utf8_ok(const uint8_t *p, size_t n);

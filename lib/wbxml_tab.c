@@ -9,306 +9,597 @@
  * AAUTHTYPE building blocks at 0x90-0x93), and reference/wm-security-model.md
  * section 4.
  *
- * Attribute-start entries are "name=prefix": the attribute name, '=', and
- * the value prefix the token stands for (empty when the value follows).
+ * Layout (flash): every distinct string once, in one blob without
+ * terminators, found through a table of 16-bit offsets; the token tables hold
+ * 8-bit string numbers.  An attribute-start token is a pair (name, value
+ * prefix); 0 as prefix is the empty string (the value follows).
  */
+#include <stddef.h>
 #include <string.h>
 #include "wbxml_int.h"
 
+/* ------------------------------------------------------------ strings */
+
+/* X(id, text), sorted by length, then bytewise (memcmp order): the encoder
+ * finds strings by halving.  Attribute names are lowercase (L_*), values and
+ * value prefixes as spelled in the specification (S_*). */
+#define STRINGS(X) \
+	/* 1 */ \
+	X(S_COMMA, ",") \
+	/* 2 */ \
+	X(S_HA, "HA") \
+	/* 3 */ \
+	X(S_1_0, "1.0") \
+	X(S_AAA, "AAA") \
+	X(S_APN, "APN") \
+	X(S_MAN, "MAN") \
+	X(S_MD5, "MD5") \
+	X(S_PAP, "PAP") \
+	X(S_SID, "SID") \
+	X(S_SOC, "SOC") \
+	X(S_SPI, "SPI") \
+	X(S_URI, "URI") \
+	/* 4 */ \
+	X(S_ADDR, "ADDR") \
+	X(S_CHAP, "CHAP") \
+	X(S_E164, "E164") \
+	X(S_IPV4, "IPV4") \
+	X(S_IPV6, "IPV6") \
+	X(S_NAME, "NAME") \
+	X(S_OBEX, "OBEX") \
+	X(S_PORT, "PORT") \
+	X(S_RULE, "RULE") \
+	X(S_X_31, "X.31") \
+	X(L_CODE, "code") \
+	X(L_DATE, "date") \
+	X(L_DESC, "desc") \
+	X(L_NAME, "name") \
+	X(L_TIME, "time") \
+	X(L_TYPE, "type") \
+	/* 5 */ \
+	X(S_ALPHA, "ALPHA") \
+	X(S_APPID, "APPID") \
+	X(S_BASIC, "BASIC") \
+	X(S_HTTP_, "HTTP-") \
+	X(S_NAPID, "NAPID") \
+	X(S_SCODE, "SCODE") \
+	X(S_T_BIT, "T-BIT") \
+	X(S_TRUST, "TRUST") \
+	X(S_V_110, "V.110") \
+	X(S_V_120, "V.120") \
+	X(L_FLOAT, "float") \
+	X(L_LABEL, "label") \
+	X(L_VALUE, "value") \
+	/* 6 */ \
+	X(S_ACCESS, "ACCESS") \
+	X(S_APPSRV, "APPSRV") \
+	X(S_BEARER, "BEARER") \
+	X(S_CL_WSP, "CL-WSP") \
+	X(S_CO_WSP, "CO-WSP") \
+	X(S_DIGEST, "DIGEST") \
+	X(S_DOMAIN, "DOMAIN") \
+	X(S_LINGER, "LINGER") \
+	X(S_MASTER, "MASTER") \
+	X(S_NAPDEF, "NAPDEF") \
+	X(S_PXADDR, "PXADDR") \
+	X(L_BINARY, "binary") \
+	X(L_STRING, "string") \
+	/* 7 */ \
+	X(S_AACCEPT, "AACCEPT") \
+	X(S_APPADDR, "APPADDR") \
+	X(S_APPAUTH, "APPAUTH") \
+	X(S_COUNTRY, "COUNTRY") \
+	X(S_GSM_CSD, "GSM-CSD") \
+	X(S_GSM_SMS, "GSM-SMS") \
+	X(S_NETWORK, "NETWORK") \
+	X(S_PDC_CSD, "PDC-CSD") \
+	X(S_PHS_CSD, "PHS-CSD") \
+	X(S_PHS_SMS, "PHS-SMS") \
+	X(S_PORTNBR, "PORTNBR") \
+	X(S_PROVURL, "PROVURL") \
+	X(S_SERVICE, "SERVICE") \
+	X(S_WTLS_SS, "WTLS-SS") \
+	X(L_BOOLEAN, "boolean") \
+	X(L_INTEGER, "integer") \
+	X(L_OPTIONS, "options") \
+	X(L_VERSION, "version") \
+	/* 8 */ \
+	X(S_ADDRTYPE, "ADDRTYPE") \
+	X(S_AUTHNAME, "AUTHNAME") \
+	X(S_AUTHTYPE, "AUTHTYPE") \
+	X(S_CALLTYPE, "CALLTYPE") \
+	X(S_DNS_ADDR, "DNS-ADDR") \
+	X(S_GSM_GPRS, "GSM-GPRS") \
+	X(S_GSM_USSD, "GSM-USSD") \
+	X(S_IDEN_CSD, "IDEN-CSD") \
+	X(S_IDEN_SMS, "IDEN-SMS") \
+	X(S_INTERNET, "INTERNET") \
+	X(S_PROXY_ID, "PROXY-ID") \
+	X(S_PROXY_PW, "PROXY-PW") \
+	X(S_RESOURCE, "RESOURCE") \
+	X(S_TO_NAPID, "TO-NAPID") \
+	X(S_TO_PROXY, "TO-PROXY") \
+	X(S_VALIDITY, "VALIDITY") \
+	X(L_DATATYPE, "datatype") \
+	X(L_MAXVALUE, "maxvalue") \
+	X(L_MINVALUE, "minvalue") \
+	X(L_MULTIPLE, "multiple") \
+	/* 9 */ \
+	X(S_AAUTHDATA, "AAUTHDATA") \
+	X(S_AAUTHNAME, "AAUTHNAME") \
+	X(S_AAUTHTYPE, "AAUTHTYPE") \
+	X(S_AMPS_CDPD, "AMPS-CDPD") \
+	X(S_APROTOCOL, "APROTOCOL") \
+	X(S_BOOTSTRAP, "BOOTSTRAP") \
+	X(S_CLIENT_ID, "CLIENT-ID") \
+	X(S_LINKSPEED, "LINKSPEED") \
+	X(S_PXAUTH_ID, "PXAUTH-ID") \
+	X(S_PXAUTH_PW, "PXAUTH-PW") \
+	X(S_PXLOGICAL, "PXLOGICAL") \
+	X(S_STARTPAGE, "STARTPAGE") \
+	X(S_TETRA_SDS, "TETRA-SDS") \
+	X(L_MAXLENGTH, "maxlength") \
+	X(L_RECURSIVE, "recursive") \
+	X(L_RW_ACCESS, "rw-access") \
+	/* 10 */ \
+	X(S_AAUTHLEVEL, "AAUTHLEVEL") \
+	X(S_AUTHSECRET, "AUTHSECRET") \
+	X(S_BASAUTH_ID, "BASAUTH-ID") \
+	X(S_BASAUTH_PW, "BASAUTH-PW") \
+	X(S_CL_SEC_WSP, "CL-SEC-WSP") \
+	X(S_CL_SEC_WTA, "CL-SEC-WTA") \
+	X(S_CO_SEC_WSP, "CO-SEC-WSP") \
+	X(S_CO_SEC_WTA, "CO-SEC-WTA") \
+	X(S_HTTP_BASIC, "HTTP-BASIC") \
+	X(S_LOCAL_ADDR, "LOCAL-ADDR") \
+	X(S_PDC_PACKET, "PDC-PACKET") \
+	X(S_PXADDRTYPE, "PXADDRTYPE") \
+	X(S_PXAUTHINFO, "PXAUTHINFO") \
+	X(S_PXPHYSICAL, "PXPHYSICAL") \
+	X(S_TETRA_ITSI, "TETRA-ITSI") \
+	X(S_VALIDUNTIL, "VALIDUNTIL") \
+	/* 11 */ \
+	X(S_AAUTHSECRET, "AAUTHSECRET") \
+	X(S_APPLICATION, "APPLICATION") \
+	X(S_AUTH_ENTITY, "AUTH-ENTITY") \
+	X(S_AUTOBAUDING, "AUTOBAUDING") \
+	X(S_DNLINKSPEED, "DNLINKSPEED") \
+	X(S_FLEX_REFLEX, "FLEX/REFLEX") \
+	X(S_HTTP_DIGEST, "HTTP-DIGEST") \
+	X(S_IDEN_PACKET, "IDEN-PACKET") \
+	X(S_NAP_ADDRESS, "NAP-ADDRESS") \
+	X(S_NAPAUTHINFO, "NAPAUTHINFO") \
+	X(S_OTA_HTTP_PO, "OTA-HTTP-PO") \
+	X(S_OTA_HTTP_TO, "OTA-HTTP-TO") \
+	X(S_PROVIDER_ID, "PROVIDER-ID") \
+	X(S_PULLENABLED, "PULLENABLED") \
+	X(S_PUSHENABLED, "PUSHENABLED") \
+	X(S_PXADDR_FQDN, "PXADDR-FQDN") \
+	X(S_PXAUTH_TYPE, "PXAUTH-TYPE") \
+	X(S_WSP_VERSION, "WSP-VERSION") \
+	X(L_ACCESS_ROLE, "access-role") \
+	X(L_NOOVERWRITE, "nooverwrite") \
+	/* 12 */ \
+	X(S_ANALOG_MODEM, "ANALOG-MODEM") \
+	X(S_ANSI_136_CSD, "ANSI-136-CSD") \
+	X(S_MAX_SDU_SIZE, "MAX-SDU-SIZE") \
+	X(S_MOBITEX_MPAK, "MOBITEX-MPAK") \
+	X(S_NAP_ADDRTYPE, "NAP-ADDRTYPE") \
+	X(S_PPGAUTH_TYPE, "PPGAUTH-TYPE") \
+	X(S_RESIDUAL_BER, "RESIDUAL-BER") \
+	X(S_TETRA_PACKET, "TETRA-PACKET") \
+	X(S_VENDORCONFIG, "VENDORCONFIG") \
+	/* 13 */ \
+	X(S_ANSI_136_GPRS, "ANSI-136-GPRS") \
+	X(S_ANSI_136_GUTS, "ANSI-136-GUTS") \
+	X(S_CONTEXT_ALLOW, "CONTEXT-ALLOW") \
+	X(S_MAX_NUM_RETRY, "MAX-NUM-RETRY") \
+	X(S_TRAFFIC_CLASS, "TRAFFIC-CLASS") \
+	X(L_SEMANTIC_TYPE, "semantic-type") \
+	/* 14 */ \
+	X(S_ANSI_136_GHOST, "ANSI-136-GHOST") \
+	X(S_CLIENTIDENTITY, "CLIENTIDENTITY") \
+	X(S_DELIVERY_ORDER, "DELIVERY-ORDER") \
+	X(S_IS_95_CDMA_CSD, "IS-95-CDMA-CSD") \
+	X(S_IS_95_CDMA_SMS, "IS-95-CDMA-SMS") \
+	X(S_LOCAL_ADDRTYPE, "LOCAL-ADDRTYPE") \
+	X(S_TRANSFER_DELAY, "TRANSFER-DELAY") \
+	X(L_MULTIPLESTRING, "multiplestring") \
+	/* 15 */ \
+	X(S_BIT_TRANSPARENT, "BIT-TRANSPARENT") \
+	X(S_OTA_HTTP_TLS_PO, "OTA-HTTP-TLS-PO") \
+	X(S_OTA_HTTP_TLS_TO, "OTA-HTTP-TLS-TO") \
+	X(S_REREG_THRESHOLD, "REREG-THRESHOLD") \
+	X(S_SDU_ERROR_RATIO, "SDU-ERROR-RATIO") \
+	/* 16 */ \
+	X(S_DELIVERY_ERR_SDU, "DELIVERY-ERR-SDU") \
+	/* 17 */ \
+	X(S_IS_95_CDMA_PACKET, "IS-95-CDMA-PACKET") \
+	X(S_PHYSICAL_PROXY_ID, "PHYSICAL-PROXY-ID") \
+	X(S_PROXY_PROVIDER_ID, "PROXY-PROVIDER-ID") \
+	/* 18 */ \
+	X(S_MAX_BITRATE_DNLINK, "MAX-BITRATE-DNLINK") \
+	X(S_MAX_BITRATE_UPLINK, "MAX-BITRATE-UPLINK") \
+	X(S_TRAFFIC_HANDL_PRIO, "TRAFFIC-HANDL-PRIO") \
+	/* 19 */ \
+	X(S_FIRST_RETRY_TIMEOUT, "FIRST-RETRY-TIMEOUT") \
+	/* 21 */ \
+	X(S_CDMA2000_1X_MOBILE_IP, "CDMA2000-1X-MOBILE-IP") \
+	X(S_CDMA2000_1X_SIMPLE_IP, "CDMA2000-1X-SIMPLE-IP") \
+	/* 25 */ \
+	X(S_GUARANTEED_BITRATE_DNLINK, "GUARANTEED-BITRATE-DNLINK") \
+	X(S_GUARANTEED_BITRATE_UPLINK, "GUARANTEED-BITRATE-UPLINK") \
+	/* 32 */ \
+	X(S_DIRECT_ASYNCHRONOUS_DATA_SERVICE, "DIRECT-ASYNCHRONOUS-DATA-SERVICE")
+
+enum {
+	S_EMPTY_,
+#define X(id, s) id,
+	STRINGS(X)
+#undef X
+	NSTR
+};
+
+/* The blob's layout: offsetof() of each member is the string's offset. */
+struct str_layout {
+#define X(id, s) char id[sizeof s - 1];
+	STRINGS(X)
+#undef X
+};
+
+const char omacp__wbxml_str[] =
+#define X(id, s) s
+	STRINGS(X)
+#undef X
+	;
+
+const uint16_t omacp__wbxml_off[NSTR + 1] = {
+	0,
+#define X(id, s) offsetof(struct str_layout, id),
+	STRINGS(X)
+#undef X
+	sizeof(struct str_layout)
+};
+
+/* The offsets fit in 16 bits, the string numbers in 8, and the blob has no
+ * padding (a negative array size stops the build otherwise). */
+typedef char omacp__wbxml_str_fits[(sizeof(struct str_layout) == sizeof omacp__wbxml_str - 1 &&
+                                    sizeof omacp__wbxml_str <= 0xFFFF && NSTR <= 256) ? 1 : -1];
+
 /* ---------------------------------------------------- attribute starts */
 
-#define S0_FIRST 0x05
-#define S0_LAST 0x5B
-static const char *const start0[S0_LAST - S0_FIRST + 1] = {
-#define T(x) [(x) - S0_FIRST]
-	T(0x05) = "name=",
-	T(0x06) = "value=",
-	T(0x07) = "name=NAME",
-	T(0x08) = "name=NAP-ADDRESS",
-	T(0x09) = "name=NAP-ADDRTYPE",
-	T(0x0A) = "name=CALLTYPE",
-	T(0x0B) = "name=VALIDUNTIL",
-	T(0x0C) = "name=AUTHTYPE",
-	T(0x0D) = "name=AUTHNAME",
-	T(0x0E) = "name=AUTHSECRET",
-	T(0x0F) = "name=LINGER",
-	T(0x10) = "name=BEARER",
-	T(0x11) = "name=NAPID",
-	T(0x12) = "name=COUNTRY",
-	T(0x13) = "name=NETWORK",
-	T(0x14) = "name=INTERNET",
-	T(0x15) = "name=PROXY-ID",
-	T(0x16) = "name=PROXY-PROVIDER-ID",
-	T(0x17) = "name=DOMAIN",
-	T(0x18) = "name=PROVURL",
-	T(0x19) = "name=PXAUTH-TYPE",
-	T(0x1A) = "name=PXAUTH-ID",
-	T(0x1B) = "name=PXAUTH-PW",
-	T(0x1C) = "name=STARTPAGE",
-	T(0x1D) = "name=BASAUTH-ID",
-	T(0x1E) = "name=BASAUTH-PW",
-	T(0x1F) = "name=PUSHENABLED",
-	T(0x20) = "name=PXADDR",
-	T(0x21) = "name=PXADDRTYPE",
-	T(0x22) = "name=TO-NAPID",
-	T(0x23) = "name=PORTNBR",
-	T(0x24) = "name=SERVICE",
-	T(0x25) = "name=LINKSPEED",
-	T(0x26) = "name=DNLINKSPEED",
-	T(0x27) = "name=LOCAL-ADDR",
-	T(0x28) = "name=LOCAL-ADDRTYPE",
-	T(0x29) = "name=CONTEXT-ALLOW",
-	T(0x2A) = "name=TRUST",
-	T(0x2B) = "name=MASTER",
-	T(0x2C) = "name=SID",
-	T(0x2D) = "name=SOC",
-	T(0x2E) = "name=WSP-VERSION",
-	T(0x2F) = "name=PHYSICAL-PROXY-ID",
-	T(0x30) = "name=CLIENT-ID",
-	T(0x31) = "name=DELIVERY-ERR-SDU",
-	T(0x32) = "name=DELIVERY-ORDER",
-	T(0x33) = "name=TRAFFIC-CLASS",
-	T(0x34) = "name=MAX-SDU-SIZE",
-	T(0x35) = "name=MAX-BITRATE-UPLINK",
-	T(0x36) = "name=MAX-BITRATE-DNLINK",
-	T(0x37) = "name=RESIDUAL-BER",
-	T(0x38) = "name=SDU-ERROR-RATIO",
-	T(0x39) = "name=TRAFFIC-HANDL-PRIO",
-	T(0x3A) = "name=TRANSFER-DELAY",
-	T(0x3B) = "name=GUARANTEED-BITRATE-UPLINK",
-	T(0x3C) = "name=GUARANTEED-BITRATE-DNLINK",
-	T(0x3D) = "name=PXADDR-FQDN",
-	T(0x3E) = "name=PROXY-PW",
-	T(0x3F) = "name=PPGAUTH-TYPE",
-	/* 0x40-0x44: global tokens */
-	T(0x45) = "version=",
-	T(0x46) = "version=1.0",
-	T(0x47) = "name=PULLENABLED",
-	T(0x48) = "name=DNS-ADDR",
-	T(0x49) = "name=MAX-NUM-RETRY",
-	T(0x4A) = "name=FIRST-RETRY-TIMEOUT",
-	T(0x4B) = "name=REREG-THRESHOLD",
-	T(0x4C) = "name=T-BIT",
-	/* 0x4D unassigned */
-	T(0x4E) = "name=AUTH-ENTITY",
-	T(0x4F) = "name=SPI",
-	T(0x50) = "type=",
-	T(0x51) = "type=PXLOGICAL",
-	T(0x52) = "type=PXPHYSICAL",
-	T(0x53) = "type=PORT",
-	T(0x54) = "type=VALIDITY",
-	T(0x55) = "type=NAPDEF",
-	T(0x56) = "type=BOOTSTRAP",
-	T(0x57) = "type=VENDORCONFIG",
-	T(0x58) = "type=CLIENTIDENTITY",
-	T(0x59) = "type=PXAUTHINFO",
-	T(0x5A) = "type=NAPAUTHINFO",
-	T(0x5B) = "type=ACCESS",
-#undef T
-};
+/* X(token, name, value prefix); a token not listed is unassigned. */
+#define START0(X) \
+	X(0x05, L_NAME, 0) \
+	X(0x06, L_VALUE, 0) \
+	X(0x07, L_NAME, S_NAME) \
+	X(0x08, L_NAME, S_NAP_ADDRESS) \
+	X(0x09, L_NAME, S_NAP_ADDRTYPE) \
+	X(0x0A, L_NAME, S_CALLTYPE) \
+	X(0x0B, L_NAME, S_VALIDUNTIL) \
+	X(0x0C, L_NAME, S_AUTHTYPE) \
+	X(0x0D, L_NAME, S_AUTHNAME) \
+	X(0x0E, L_NAME, S_AUTHSECRET) \
+	X(0x0F, L_NAME, S_LINGER) \
+	X(0x10, L_NAME, S_BEARER) \
+	X(0x11, L_NAME, S_NAPID) \
+	X(0x12, L_NAME, S_COUNTRY) \
+	X(0x13, L_NAME, S_NETWORK) \
+	X(0x14, L_NAME, S_INTERNET) \
+	X(0x15, L_NAME, S_PROXY_ID) \
+	X(0x16, L_NAME, S_PROXY_PROVIDER_ID) \
+	X(0x17, L_NAME, S_DOMAIN) \
+	X(0x18, L_NAME, S_PROVURL) \
+	X(0x19, L_NAME, S_PXAUTH_TYPE) \
+	X(0x1A, L_NAME, S_PXAUTH_ID) \
+	X(0x1B, L_NAME, S_PXAUTH_PW) \
+	X(0x1C, L_NAME, S_STARTPAGE) \
+	X(0x1D, L_NAME, S_BASAUTH_ID) \
+	X(0x1E, L_NAME, S_BASAUTH_PW) \
+	X(0x1F, L_NAME, S_PUSHENABLED) \
+	X(0x20, L_NAME, S_PXADDR) \
+	X(0x21, L_NAME, S_PXADDRTYPE) \
+	X(0x22, L_NAME, S_TO_NAPID) \
+	X(0x23, L_NAME, S_PORTNBR) \
+	X(0x24, L_NAME, S_SERVICE) \
+	X(0x25, L_NAME, S_LINKSPEED) \
+	X(0x26, L_NAME, S_DNLINKSPEED) \
+	X(0x27, L_NAME, S_LOCAL_ADDR) \
+	X(0x28, L_NAME, S_LOCAL_ADDRTYPE) \
+	X(0x29, L_NAME, S_CONTEXT_ALLOW) \
+	X(0x2A, L_NAME, S_TRUST) \
+	X(0x2B, L_NAME, S_MASTER) \
+	X(0x2C, L_NAME, S_SID) \
+	X(0x2D, L_NAME, S_SOC) \
+	X(0x2E, L_NAME, S_WSP_VERSION) \
+	X(0x2F, L_NAME, S_PHYSICAL_PROXY_ID) \
+	X(0x30, L_NAME, S_CLIENT_ID) \
+	X(0x31, L_NAME, S_DELIVERY_ERR_SDU) \
+	X(0x32, L_NAME, S_DELIVERY_ORDER) \
+	X(0x33, L_NAME, S_TRAFFIC_CLASS) \
+	X(0x34, L_NAME, S_MAX_SDU_SIZE) \
+	X(0x35, L_NAME, S_MAX_BITRATE_UPLINK) \
+	X(0x36, L_NAME, S_MAX_BITRATE_DNLINK) \
+	X(0x37, L_NAME, S_RESIDUAL_BER) \
+	X(0x38, L_NAME, S_SDU_ERROR_RATIO) \
+	X(0x39, L_NAME, S_TRAFFIC_HANDL_PRIO) \
+	X(0x3A, L_NAME, S_TRANSFER_DELAY) \
+	X(0x3B, L_NAME, S_GUARANTEED_BITRATE_UPLINK) \
+	X(0x3C, L_NAME, S_GUARANTEED_BITRATE_DNLINK) \
+	X(0x3D, L_NAME, S_PXADDR_FQDN) \
+	X(0x3E, L_NAME, S_PROXY_PW) \
+	X(0x3F, L_NAME, S_PPGAUTH_TYPE) \
+	/* 0x40-0x44: global tokens */ \
+	X(0x45, L_VERSION, 0) \
+	X(0x46, L_VERSION, S_1_0) \
+	X(0x47, L_NAME, S_PULLENABLED) \
+	X(0x48, L_NAME, S_DNS_ADDR) \
+	X(0x49, L_NAME, S_MAX_NUM_RETRY) \
+	X(0x4A, L_NAME, S_FIRST_RETRY_TIMEOUT) \
+	X(0x4B, L_NAME, S_REREG_THRESHOLD) \
+	X(0x4C, L_NAME, S_T_BIT) \
+	/* 0x4D unassigned */ \
+	X(0x4E, L_NAME, S_AUTH_ENTITY) \
+	X(0x4F, L_NAME, S_SPI) \
+	X(0x50, L_TYPE, 0) \
+	X(0x51, L_TYPE, S_PXLOGICAL) \
+	X(0x52, L_TYPE, S_PXPHYSICAL) \
+	X(0x53, L_TYPE, S_PORT) \
+	X(0x54, L_TYPE, S_VALIDITY) \
+	X(0x55, L_TYPE, S_NAPDEF) \
+	X(0x56, L_TYPE, S_BOOTSTRAP) \
+	X(0x57, L_TYPE, S_VENDORCONFIG) \
+	X(0x58, L_TYPE, S_CLIENTIDENTITY) \
+	X(0x59, L_TYPE, S_PXAUTHINFO) \
+	X(0x5A, L_TYPE, S_NAPAUTHINFO) \
+	X(0x5B, L_TYPE, S_ACCESS)
 
-#define S1_FIRST 0x05
-#define S1_LAST 0x59
-static const char *const start1[S1_LAST - S1_FIRST + 1] = {
-#define T(x) [(x) - S1_FIRST]
-	T(0x05) = "name=",
-	T(0x06) = "value=",
-	T(0x07) = "name=NAME",
-	T(0x14) = "name=INTERNET",
-	T(0x1C) = "name=STARTPAGE",
-	T(0x22) = "name=TO-NAPID",
-	T(0x23) = "name=PORTNBR",
-	T(0x24) = "name=SERVICE",
-	T(0x2E) = "name=AACCEPT",
-	T(0x2F) = "name=AAUTHDATA",
-	T(0x30) = "name=AAUTHLEVEL",
-	T(0x31) = "name=AAUTHNAME",
-	T(0x32) = "name=AAUTHSECRET",
-	T(0x33) = "name=AAUTHTYPE",
-	T(0x34) = "name=ADDR",
-	T(0x35) = "name=ADDRTYPE",
-	T(0x36) = "name=APPID",
-	T(0x37) = "name=APROTOCOL",
-	T(0x38) = "name=PROVIDER-ID",
-	T(0x39) = "name=TO-PROXY",
-	T(0x3A) = "name=URI",
-	T(0x3B) = "name=RULE",
-	T(0x50) = "type=",
-	T(0x53) = "type=PORT",
-	T(0x55) = "type=APPLICATION",
-	T(0x56) = "type=APPADDR",
-	T(0x57) = "type=APPAUTH",
-	T(0x58) = "type=CLIENTIDENTITY",
-	T(0x59) = "type=RESOURCE",
-#undef T
-};
+#define START1(X) \
+	X(0x05, L_NAME, 0) \
+	X(0x06, L_VALUE, 0) \
+	X(0x07, L_NAME, S_NAME) \
+	X(0x14, L_NAME, S_INTERNET) \
+	X(0x1C, L_NAME, S_STARTPAGE) \
+	X(0x22, L_NAME, S_TO_NAPID) \
+	X(0x23, L_NAME, S_PORTNBR) \
+	X(0x24, L_NAME, S_SERVICE) \
+	X(0x2E, L_NAME, S_AACCEPT) \
+	X(0x2F, L_NAME, S_AAUTHDATA) \
+	X(0x30, L_NAME, S_AAUTHLEVEL) \
+	X(0x31, L_NAME, S_AAUTHNAME) \
+	X(0x32, L_NAME, S_AAUTHSECRET) \
+	X(0x33, L_NAME, S_AAUTHTYPE) \
+	X(0x34, L_NAME, S_ADDR) \
+	X(0x35, L_NAME, S_ADDRTYPE) \
+	X(0x36, L_NAME, S_APPID) \
+	X(0x37, L_NAME, S_APROTOCOL) \
+	X(0x38, L_NAME, S_PROVIDER_ID) \
+	X(0x39, L_NAME, S_TO_PROXY) \
+	X(0x3A, L_NAME, S_URI) \
+	X(0x3B, L_NAME, S_RULE) \
+	X(0x50, L_TYPE, 0) \
+	X(0x53, L_TYPE, S_PORT) \
+	X(0x55, L_TYPE, S_APPLICATION) \
+	X(0x56, L_TYPE, S_APPADDR) \
+	X(0x57, L_TYPE, S_APPAUTH) \
+	X(0x58, L_TYPE, S_CLIENTIDENTITY) \
+	X(0x59, L_TYPE, S_RESOURCE)
 
 /* Windows Mobile 5+ attribute page 200 (wm-security-model.md 4.2). */
-#define SW_FIRST 0x60
-#define SW_LAST 0x75
-static const char *const startw[SW_LAST - SW_FIRST + 1] = {
-	"datatype=",
-	"datatype=string",
-	"datatype=float",
-	"datatype=date",
-	"datatype=time",
-	"datatype=boolean",
-	"datatype=binary",
-	"datatype=multiplestring",
-	"datatype=integer",
-	"maxvalue=",
-	"minvalue=",
-	"maxlength=",
-	"options=",
-	"multiple=",
-	"semantic-type=",
-	"rw-access=",
-	"nooverwrite=",
-	"access-role=",
-	"label=",
-	"desc=",
-	"recursive=",
-	"code=",
-};
+#define STARTW(X) \
+	X(0x60, L_DATATYPE, 0) \
+	X(0x61, L_DATATYPE, L_STRING) \
+	X(0x62, L_DATATYPE, L_FLOAT) \
+	X(0x63, L_DATATYPE, L_DATE) \
+	X(0x64, L_DATATYPE, L_TIME) \
+	X(0x65, L_DATATYPE, L_BOOLEAN) \
+	X(0x66, L_DATATYPE, L_BINARY) \
+	X(0x67, L_DATATYPE, L_MULTIPLESTRING) \
+	X(0x68, L_DATATYPE, L_INTEGER) \
+	X(0x69, L_MAXVALUE, 0) \
+	X(0x6A, L_MINVALUE, 0) \
+	X(0x6B, L_MAXLENGTH, 0) \
+	X(0x6C, L_OPTIONS, 0) \
+	X(0x6D, L_MULTIPLE, 0) \
+	X(0x6E, L_SEMANTIC_TYPE, 0) \
+	X(0x6F, L_RW_ACCESS, 0) \
+	X(0x70, L_NOOVERWRITE, 0) \
+	X(0x71, L_ACCESS_ROLE, 0) \
+	X(0x72, L_LABEL, 0) \
+	X(0x73, L_DESC, 0) \
+	X(0x74, L_RECURSIVE, 0) \
+	X(0x75, L_CODE, 0)
 
-/* ----------------------------------------------------- attribute values */
+#define VALUE0(X) \
+	X(0x85, S_IPV4) \
+	X(0x86, S_IPV6) \
+	X(0x87, S_E164) \
+	X(0x88, S_ALPHA) \
+	X(0x89, S_APN) \
+	X(0x8A, S_SCODE) \
+	X(0x8B, S_TETRA_ITSI) \
+	X(0x8C, S_MAN) \
+	X(0x90, S_ANALOG_MODEM) \
+	X(0x91, S_V_120) \
+	X(0x92, S_V_110) \
+	X(0x93, S_X_31) \
+	X(0x94, S_BIT_TRANSPARENT) \
+	X(0x95, S_DIRECT_ASYNCHRONOUS_DATA_SERVICE) \
+	X(0x9A, S_PAP) \
+	X(0x9B, S_CHAP) \
+	X(0x9C, S_HTTP_BASIC) \
+	X(0x9D, S_HTTP_DIGEST) \
+	X(0x9E, S_WTLS_SS) \
+	X(0x9F, S_MD5) \
+	X(0xA2, S_GSM_USSD) \
+	X(0xA3, S_GSM_SMS) \
+	X(0xA4, S_ANSI_136_GUTS) \
+	X(0xA5, S_IS_95_CDMA_SMS) \
+	X(0xA6, S_IS_95_CDMA_CSD) \
+	X(0xA7, S_IS_95_CDMA_PACKET) \
+	X(0xA8, S_ANSI_136_CSD) \
+	X(0xA9, S_ANSI_136_GPRS) \
+	X(0xAA, S_GSM_CSD) \
+	X(0xAB, S_GSM_GPRS) \
+	X(0xAC, S_AMPS_CDPD) \
+	X(0xAD, S_PDC_CSD) \
+	X(0xAE, S_PDC_PACKET) \
+	X(0xAF, S_IDEN_SMS) \
+	X(0xB0, S_IDEN_CSD) \
+	X(0xB1, S_IDEN_PACKET) \
+	X(0xB2, S_FLEX_REFLEX) \
+	X(0xB3, S_PHS_SMS) \
+	X(0xB4, S_PHS_CSD) \
+	X(0xB5, S_TETRA_SDS) \
+	X(0xB6, S_TETRA_PACKET) \
+	X(0xB7, S_ANSI_136_GHOST) \
+	X(0xB8, S_MOBITEX_MPAK) \
+	X(0xB9, S_CDMA2000_1X_SIMPLE_IP) \
+	X(0xBA, S_CDMA2000_1X_MOBILE_IP) \
+	/* 0xC0-0xC4: global tokens */ \
+	X(0xC5, S_AUTOBAUDING) \
+	X(0xCA, S_CL_WSP) \
+	X(0xCB, S_CO_WSP) \
+	X(0xCC, S_CL_SEC_WSP) \
+	X(0xCD, S_CO_SEC_WSP) \
+	X(0xCE, S_CL_SEC_WTA) \
+	X(0xCF, S_CO_SEC_WTA) \
+	X(0xD0, S_OTA_HTTP_TO) \
+	X(0xD1, S_OTA_HTTP_TLS_TO) \
+	X(0xD2, S_OTA_HTTP_PO) \
+	X(0xD3, S_OTA_HTTP_TLS_PO) \
+	X(0xE0, S_AAA) \
+	X(0xE1, S_HA)
+
+#define VALUE1(X) \
+	X(0x86, S_IPV6) \
+	X(0x87, S_E164) \
+	X(0x88, S_ALPHA) \
+	X(0x8D, S_APPSRV) \
+	X(0x8E, S_OBEX) \
+	X(0x90, S_COMMA) \
+	X(0x91, S_HTTP_) \
+	X(0x92, S_BASIC) \
+	X(0x93, S_DIGEST)
+
+#define S0_FIRST 0x05
+#define S0_N (0x5B - S0_FIRST + 1)
+#define S1_FIRST 0x05
+#define S1_N (0x59 - S1_FIRST + 1)
+#define SW_FIRST 0x60
+#define SW_N (0x75 - SW_FIRST + 1)
+#define S1_BASE S0_N
+#define SW_BASE (S0_N + S1_N)
+#define NSTART (SW_BASE + SW_N)
 
 #define V0_FIRST 0x85
-#define V0_LAST 0xE1
-static const char *const value0[V0_LAST - V0_FIRST + 1] = {
-#define T(x) [(x) - V0_FIRST]
-	T(0x85) = "IPV4",
-	T(0x86) = "IPV6",
-	T(0x87) = "E164",
-	T(0x88) = "ALPHA",
-	T(0x89) = "APN",
-	T(0x8A) = "SCODE",
-	T(0x8B) = "TETRA-ITSI",
-	T(0x8C) = "MAN",
-	T(0x90) = "ANALOG-MODEM",
-	T(0x91) = "V.120",
-	T(0x92) = "V.110",
-	T(0x93) = "X.31",
-	T(0x94) = "BIT-TRANSPARENT",
-	T(0x95) = "DIRECT-ASYNCHRONOUS-DATA-SERVICE",
-	T(0x9A) = "PAP",
-	T(0x9B) = "CHAP",
-	T(0x9C) = "HTTP-BASIC",
-	T(0x9D) = "HTTP-DIGEST",
-	T(0x9E) = "WTLS-SS",
-	T(0x9F) = "MD5",
-	T(0xA2) = "GSM-USSD",
-	T(0xA3) = "GSM-SMS",
-	T(0xA4) = "ANSI-136-GUTS",
-	T(0xA5) = "IS-95-CDMA-SMS",
-	T(0xA6) = "IS-95-CDMA-CSD",
-	T(0xA7) = "IS-95-CDMA-PACKET",
-	T(0xA8) = "ANSI-136-CSD",
-	T(0xA9) = "ANSI-136-GPRS",
-	T(0xAA) = "GSM-CSD",
-	T(0xAB) = "GSM-GPRS",
-	T(0xAC) = "AMPS-CDPD",
-	T(0xAD) = "PDC-CSD",
-	T(0xAE) = "PDC-PACKET",
-	T(0xAF) = "IDEN-SMS",
-	T(0xB0) = "IDEN-CSD",
-	T(0xB1) = "IDEN-PACKET",
-	T(0xB2) = "FLEX/REFLEX",
-	T(0xB3) = "PHS-SMS",
-	T(0xB4) = "PHS-CSD",
-	T(0xB5) = "TETRA-SDS",
-	T(0xB6) = "TETRA-PACKET",
-	T(0xB7) = "ANSI-136-GHOST",
-	T(0xB8) = "MOBITEX-MPAK",
-	T(0xB9) = "CDMA2000-1X-SIMPLE-IP",
-	T(0xBA) = "CDMA2000-1X-MOBILE-IP",
-	/* 0xC0-0xC4: global tokens */
-	T(0xC5) = "AUTOBAUDING",
-	T(0xCA) = "CL-WSP",
-	T(0xCB) = "CO-WSP",
-	T(0xCC) = "CL-SEC-WSP",
-	T(0xCD) = "CO-SEC-WSP",
-	T(0xCE) = "CL-SEC-WTA",
-	T(0xCF) = "CO-SEC-WTA",
-	T(0xD0) = "OTA-HTTP-TO",
-	T(0xD1) = "OTA-HTTP-TLS-TO",
-	T(0xD2) = "OTA-HTTP-PO",
-	T(0xD3) = "OTA-HTTP-TLS-PO",
-	T(0xE0) = "AAA",
-	T(0xE1) = "HA",
-#undef T
-};
-
+#define V0_N (0xE1 - V0_FIRST + 1)
 #define V1_FIRST 0x86
-#define V1_LAST 0x93
-static const char *const value1[V1_LAST - V1_FIRST + 1] = {
-#define T(x) [(x) - V1_FIRST]
-	T(0x86) = "IPV6",
-	T(0x87) = "E164",
-	T(0x88) = "ALPHA",
-	T(0x8D) = "APPSRV",
-	T(0x8E) = "OBEX",
-	T(0x90) = ",",
-	T(0x91) = "HTTP-",
-	T(0x92) = "BASIC",
-	T(0x93) = "DIGEST",
-#undef T
+#define V1_N (0x93 - V1_FIRST + 1)
+#define V1_BASE V0_N
+#define NVALUE (V1_BASE + V1_N)
+
+const uint8_t omacp__wbxml_start_name[NSTART] = {
+#define X(t, n, p) [(t) - S0_FIRST] = n,
+	START0(X)
+#undef X
+#define X(t, n, p) [S1_BASE + (t) - S1_FIRST] = n,
+	START1(X)
+#undef X
+#define X(t, n, p) [SW_BASE + (t) - SW_FIRST] = n,
+	STARTW(X)
+#undef X
 };
 
-/* One table: the entries for tokens first..first+n-1 on one page. */
-typedef struct tab {
-	uint8_t page, first, n;
-	const char *const *s;
-} tab;
-
-/* In search order (page 0, 1, 200). */
-static const tab starts[] = {
-	{ 0, S0_FIRST, S0_LAST - S0_FIRST + 1, start0 },
-	{ 1, S1_FIRST, S1_LAST - S1_FIRST + 1, start1 },
-	{ OMACP__WB_PAGE_WM, SW_FIRST, SW_LAST - SW_FIRST + 1, startw },
-};
-static const tab values[] = {
-	{ 0, V0_FIRST, V0_LAST - V0_FIRST + 1, value0 },
-	{ 1, V1_FIRST, V1_LAST - V1_FIRST + 1, value1 },
+const uint8_t omacp__wbxml_start_pref[NSTART] = {
+#define X(t, n, p) [(t) - S0_FIRST] = p,
+	START0(X)
+#undef X
+#define X(t, n, p) [S1_BASE + (t) - S1_FIRST] = p,
+	START1(X)
+#undef X
+#define X(t, n, p) [SW_BASE + (t) - SW_FIRST] = p,
+	STARTW(X)
+#undef X
 };
 
-static const char *tab_get(const tab *t, size_t nt, unsigned page, unsigned tok)
+const uint8_t omacp__wbxml_value[NVALUE] = {
+#define X(t, s) [(t) - V0_FIRST] = s,
+	VALUE0(X)
+#undef X
+#define X(t, s) [V1_BASE + (t) - V1_FIRST] = s,
+	VALUE1(X)
+#undef X
+};
+
+const uint8_t omacp__wbxml_pg[3][6] = {
+	{ S0_FIRST, S0_N, 0, V0_FIRST, V0_N, 0 },
+	{ S1_FIRST, S1_N, S1_BASE, V1_FIRST, V1_N, V1_BASE },
+	{ SW_FIRST, SW_N, SW_BASE, 0, 0, 0 },
+};
+
+/* ------------------------------------------------------- reverse lookup */
+
+static size_t str_len(unsigned k)
 {
-	size_t i;
-	for (i = 0; i < nt; i++) {
-		if (t[i].page == page) {
-			if (tok < t[i].first || tok - t[i].first >= t[i].n)
-				return NULL;
-			return t[i].s[tok - t[i].first];
+	return (size_t)(omacp__wbxml_off[k + 1] - omacp__wbxml_off[k]);
+}
+
+unsigned omacp__wbxml_str_find(const uint8_t *p, size_t n)
+{
+	unsigned lo = 1, hi = NSTR;
+	while (lo < hi) {
+		unsigned mid = (lo + hi) / 2;
+		const uint8_t *s = (const uint8_t *)omacp__wbxml_str + omacp__wbxml_off[mid];
+		size_t ml = str_len(mid);
+		int c = ml != n ? (ml < n ? -1 : 1) : s[0] != p[0] ? s[0] - p[0] :
+		        memcmp(s + 1, p + 1, n - 1);
+		if (c == 0)
+			return mid;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return 0;
+}
+
+/* Page of entry k of arrays laid out in page order with the given bases. */
+static unsigned page_of(size_t k, size_t base1, size_t base2)
+{
+	return k < base1 ? 0u : k < base2 ? 1u : OMACP__WB_PAGE_WM;
+}
+
+int omacp__wbxml_start_tok(unsigned name, unsigned pref, unsigned *page)
+{
+	/* look for the rarer of the two: the prefix, or the name of a bare
+	 * token */
+	const uint8_t *a = pref ? omacp__wbxml_start_pref : omacp__wbxml_start_name;
+	const uint8_t *z = a;
+	size_t k;
+	while ((z = memchr(z, (int)(pref ? pref : name), (size_t)(a + NSTART - z))) != NULL) {
+		k = (size_t)(z++ - a);
+		if (omacp__wbxml_start_pref[k] == pref && omacp__wbxml_start_name[k] == name) {
+			*page = page_of(k, S1_BASE, SW_BASE);
+			return (int)(k < S1_BASE ? S0_FIRST + k :
+			             k < SW_BASE ? S1_FIRST + k - S1_BASE : SW_FIRST + k - SW_BASE);
 		}
 	}
-	return NULL;
+	return -1;
 }
 
-const char *omacp__wbxml_attr_start(unsigned page, unsigned tok)
+int omacp__wbxml_value_tok(unsigned val, unsigned *page)
 {
-	return tab_get(starts, sizeof starts / sizeof starts[0], page, tok);
-}
-
-const char *omacp__wbxml_attr_value(unsigned page, unsigned tok)
-{
-	return tab_get(values, sizeof values / sizeof values[0], page, tok);
+	const uint8_t *z = val ? memchr(omacp__wbxml_value, (int)val, NVALUE) : NULL;
+	size_t k;
+	if (!z)
+		return -1;
+	k = (size_t)(z - omacp__wbxml_value);
+	*page = page_of(k, V1_BASE, NVALUE);
+	return (int)(k < V1_BASE ? V0_FIRST + k : V1_FIRST + k - V1_BASE);
 }
 
 /* --------------------------------------------------------------- tags */
-
-omacp_elem omacp__wbxml_tag(unsigned page, unsigned tok)
-{
-	/* Windows Mobile: 0x20-0x29 on page 0 (WM2003) and 200 (WM5+), in the
-	 * order of the omacp_elem enum from CHARACTERISTIC_QUERY on. */
-	if ((page == 0 || page == OMACP__WB_PAGE_WM) && tok >= 0x20 && tok <= 0x29)
-		return (omacp_elem)(OMACP_ELEM_CHARACTERISTIC_QUERY + (int)(tok - 0x20));
-	if (page == 0 && tok == 0x05)
-		return OMACP_ELEM_DOC;
-	if ((page == 0 || page == 1) && (tok == 0x06 || tok == 0x07))
-		return tok == 0x06 ? OMACP_ELEM_CHARACTERISTIC : OMACP_ELEM_PARM;
-	return OMACP_ELEM_NONE;
-}
 
 unsigned omacp__wbxml_tag_token(omacp_elem e, unsigned *page)
 {
@@ -326,85 +617,70 @@ unsigned omacp__wbxml_tag_token(omacp_elem e, unsigned *page)
 	return 0;
 }
 
-/* ------------------------------------------------------- reverse lookup */
-
-int omacp__wbxml_find_start(const uint8_t *n, size_t nl, const uint8_t *v,
-                            size_t vl, unsigned *page)
-{
-	size_t i, k;
-	for (i = 0; i < sizeof starts / sizeof starts[0]; i++) {
-		for (k = 0; k < starts[i].n; k++) {
-			const char *s = starts[i].s[k];
-			if (s && strlen(s) == nl + 1 + vl && s[nl] == '=' &&
-			    memcmp(s, n, nl) == 0 && (vl == 0 || memcmp(s + nl + 1, v, vl) == 0)) {
-				*page = starts[i].page;
-				return starts[i].first + (int)k;
-			}
-		}
-	}
-	return -1;
-}
-
-int omacp__wbxml_find_value(const uint8_t *v, size_t vl, unsigned *page)
-{
-	size_t i, k;
-	for (i = 0; i < sizeof values / sizeof values[0]; i++) {
-		for (k = 0; k < values[i].n; k++) {
-			const char *s = values[i].s[k];
-			if (s && strlen(s) == vl && memcmp(s, v, vl) == 0) {
-				*page = values[i].page;
-				return values[i].first + (int)k;
-			}
-		}
-	}
-	return -1;
-}
-
 /* ----------------------------------------------------------------- UTF-8 */
 
-int omacp__utf8_step(uint8_t st[3], uint8_t c)
+size_t omacp__utf8_scan(uint8_t st[3], const uint8_t *p, size_t n)
 {
-	if (st[0]) {
-		if (c < st[1] || c > st[2])
-			return -1;
-		st[0]--;
-		st[1] = 0x80;
-		st[2] = 0xBF;
-		return 0;
+	size_t i = 0;
+	unsigned need = st[0], lo = st[1], hi = st[2], c;
+	for (;;) {
+		if (need) {
+			if (i == n)
+				break;
+			c = p[i];
+			if (c < lo || c > hi)
+				break;
+			need--;
+			lo = 0x80;
+			hi = 0xBF;
+			i++;
+			continue;
+		}
+		/* ASCII without NUL: a word at a time (not when compiled for
+		 * size, -Os), then byte by byte */
+#ifndef __OPTIMIZE_SIZE__
+		while (n - i >= sizeof(size_t)) {
+			size_t w;
+			memcpy(&w, p + i, sizeof w);
+			if (((w - OMACP__ONES) | w) & OMACP__HIGHS)
+				break;
+			i += sizeof w;
+		}
+#endif
+		while (i < n && (uint8_t)(p[i] - 1u) < 0x7Fu)
+			i++;
+		if (i == n || p[i] == 0)
+			break;
+		c = p[i];
+		lo = 0x80;
+		hi = 0xBF;
+		if (c < 0xC2 || c > 0xF4)
+			break;
+		if (c < 0xE0) {
+			need = 1;
+		} else if (c < 0xF0) {
+			need = 2;
+			if (c == 0xE0)
+				lo = 0xA0;   /* no overlong forms */
+			else if (c == 0xED)
+				hi = 0x9F;   /* no surrogates */
+		} else {
+			need = 3;
+			if (c == 0xF0)
+				lo = 0x90;
+			else if (c == 0xF4)
+				hi = 0x8F;   /* <= U+10FFFF */
+		}
+		i++;
 	}
-	if (c < 0x80)
-		return c ? 0 : -1;
-	st[1] = 0x80;
-	st[2] = 0xBF;
-	if (c < 0xC2)
-		return -1;
-	if (c < 0xE0) {
-		st[0] = 1;
-	} else if (c < 0xF0) {
-		st[0] = 2;
-		if (c == 0xE0)
-			st[1] = 0xA0;   /* no overlong forms */
-		else if (c == 0xED)
-			st[2] = 0x9F;   /* no surrogates */
-	} else if (c < 0xF5) {
-		st[0] = 3;
-		if (c == 0xF0)
-			st[1] = 0x90;
-		else if (c == 0xF4)
-			st[2] = 0x8F;   /* <= U+10FFFF */
-	} else {
-		return -1;
-	}
-	return 0;
+	st[0] = (uint8_t)need;
+	st[1] = (uint8_t)lo;
+	st[2] = (uint8_t)hi;
+	return i;
 }
 
 int omacp__utf8_ok(const uint8_t *p, size_t n)
 {
 	uint8_t st[3] = { 0, 0, 0 };
-	size_t i;
-	for (i = 0; i < n; i++) {
-		if (omacp__utf8_step(st, p[i]) < 0)
-			return 0;
-	}
-	return st[0] == 0;
+	return omacp__utf8_scan(st, p, n) == n && st[0] == 0;
 }

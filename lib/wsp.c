@@ -178,32 +178,28 @@ static int eq_nocase(omacp_slice s, const char *w)
 	return w[s.len] == 0;
 }
 
-/* SEC as text in an untyped parameter: "0".."3" or a method name. */
-static omacp_err sec_from_text(omacp_slice s, int *sec)
+/* Index of the word equal to s (ignoring case) in `words` (each word
+ * NUL-terminated, the list ended by an empty word), or -1. */
+static int word_index(omacp_slice s, const char *words)
 {
-	static const char *const names[4] = {
-		"NETWPIN", "USERPIN", "USERNETWPIN", "USERPINMAC"
-	};
 	int i;
-	if (s.len == 1 && s.ptr[0] >= '0' && s.ptr[0] <= '3') {
-		*sec = s.ptr[0] - '0';
-		return OMACP_OK;
+	for (i = 0; *words; i++) {
+		if (eq_nocase(s, words))
+			return i;
+		while (*words++)
+			;
 	}
-	for (i = 0; i < 4; i++)
-		if (eq_nocase(s, names[i])) {
-			*sec = i;
-			return OMACP_OK;
-		}
-	return OMACP_E_WSP;
+	return -1;
 }
 
-/* One untyped parameter: Token-text name, then Integer-value or Text-value. */
+/* One untyped parameter: Token-text name, then Integer-value or Text-value.
+ * SEC: an integer 0..3, or text "0".."3" or a method name; MAC: text. */
 static omacp_err untyped_param(cur *c, omacp_push *out)
 {
 	omacp_slice name, text;
 	omacp_err e;
 	uint32_t num;
-	int is_int;
+	int is_int, w;
 
 	e = get_cstring(c, &name);
 	if (e != OMACP_OK)
@@ -211,21 +207,21 @@ static omacp_err untyped_param(cur *c, omacp_push *out)
 	if (c->p >= c->end)
 		return OMACP_E_WSP;
 	is_int = (*c->p & 0x80u) || (*c->p >= 1u && *c->p <= 30u);
-	if (is_int)
-		e = get_integer(c, &num);
-	else
-		e = get_text_value(c, &text);
+	e = is_int ? get_integer(c, &num) : get_text_value(c, &text);
 	if (e != OMACP_OK)
 		return e;
-	if (eq_nocase(name, "SEC")) {
-		if (is_int) {
-			if (num > 3u)
-				return OMACP_E_WSP;
-			out->sec = (int)num;
-		} else {
-			return sec_from_text(text, &out->sec);
+	w = word_index(name, "SEC\0MAC\0");
+	if (w == 0) {
+		if (!is_int) {
+			if (text.len == 1 && text.ptr[0] >= '0' && text.ptr[0] <= '3')
+				num = text.ptr[0] - 0x30u;
+			else
+				num = (uint32_t)word_index(text, "NETWPIN\0USERPIN\0USERNETWPIN\0USERPINMAC\0");
 		}
-	} else if (eq_nocase(name, "MAC")) {
+		if (num > 3u)
+			return OMACP_E_WSP;
+		out->sec = (int)num;
+	} else if (w == 1) {
 		if (is_int)
 			return OMACP_E_WSP;
 		out->has_mac = 1;
@@ -442,6 +438,6 @@ int omacp_push_is_provisioning(const omacp_push *p)
 	if (p->content_type_code >= 0)
 		return p->content_type_code == (int)OMACP_CT_CONNECTIVITY_XML ||
 		       p->content_type_code == (int)OMACP_CT_CONNECTIVITY_WBXML;
-	return eq_nocase(p->content_type, "application/vnd.wap.connectivity-wbxml") ||
-	       eq_nocase(p->content_type, "text/vnd.wap.connectivity-xml");
+	return word_index(p->content_type, "application/vnd.wap.connectivity-wbxml\0"
+	                  "text/vnd.wap.connectivity-xml\0") >= 0;
 }

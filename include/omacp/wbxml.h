@@ -80,37 +80,39 @@ typedef struct omacp_wbxml_header {
 /* The decoder.  A complete type so firmware can place it anywhere; the fields
  * are private (they may change between releases). */
 typedef struct omacp_wbxml_decoder {
-	/* private */
-	omacp_event_fn fn_;
-	void *user_;
-	uint8_t *work_;
-	size_t work_len_;
-	unsigned flags_;
-	omacp_err err_;
-	size_t err_off_;
-	int err_token_;
-	size_t off_;           /* offset of the next byte */
-	size_t tok_off_;       /* offset of the token being decoded */
-	omacp_wbxml_header hdr_;
-	uint32_t pubidx_;      /* public id string index (public id 0) */
-	uint32_t mb_;          /* mb_u_int32 being read */
-	size_t strtbl_got_;
-	size_t remaining_;     /* OPAQUE bytes still to read */
-	size_t val_len_;       /* bytes of values used in work_ after the string table */
-	size_t val_start_;     /* start of the current attribute's copied value */
+	/* private (ordered so that the fields used most sit at small offsets,
+	 * which makes the code smaller on Thumb-2) */
 	uint8_t st_, sub_;     /* state, and what an mb_u_int32 is for */
+	uint8_t vmode_;        /* current value: no part, one static part, copied */
+	uint8_t tag_page_, attr_page_; /* code page indexes (0, 1, 2 = page 200) */
+	uint8_t root_seen_;
+	uint8_t hdr_done_;     /* the header and string table were read */
+	uint8_t depth_;        /* open elements */
+	uint8_t cur_elem_, cur_flags_;
 	uint8_t mb_len_;
 	uint8_t tok_;          /* token being decoded (LITERAL* flags) */
-	uint8_t tag_page_, attr_page_;
-	uint8_t vmode_;        /* current attribute value: 0 none, 1 one static part, 2 copied */
 	uint8_t utf_[3];       /* incremental UTF-8 check: need, low, high */
-	uint8_t root_seen_;
-	uint8_t cur_elem_, cur_flags_;
+	omacp_err err_;
+	size_t off_;           /* offset of the next byte */
+	size_t tok_off_;       /* offset of the token being decoded */
+	size_t n_attrs_;
+	size_t val_len_;       /* bytes of values used in work_ after the string table */
+	uint8_t *work_;
+	size_t work_len_;
+	size_t strtbl_len_;    /* = hdr_.strtbl_len once known */
+	omacp_event_fn fn_;
+	void *user_;
+	uint32_t mb_;          /* mb_u_int32 being read */
+	size_t remaining_;     /* OPAQUE bytes still to read */
 	size_t cur_off_;
-	unsigned depth_;       /* open elements */
+	size_t strtbl_got_;
+	size_t err_off_;
+	int err_token_;
+	unsigned flags_;
+	uint32_t pubidx_;      /* public id string index (public id 0) */
+	omacp_wbxml_header hdr_;
 	uint8_t open_[OMACP_MAX_DEPTH + 1];  /* element of each open level */
 	size_t open_off_[OMACP_MAX_DEPTH + 1];
-	size_t n_attrs_;
 	omacp_attr attrs_[OMACP_MAX_ATTRS];
 } omacp_wbxml_decoder;
 
