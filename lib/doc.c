@@ -18,25 +18,60 @@ typedef char omacp__doc_align_check[(sizeof(omacp_node) % sizeof(omacp_doc_align
                                             ? 1
                                             : -1];
 
-static const char *const known_attrs[] = {
+/* The vocabulary's attribute names (PROV, then Windows Mobile metadata),
+ * NUL-terminated; the lookup below returns pointers into this table. */
+static const char known_attrs[][16] = {
 	"type", "name", "value", "version",
-	/* Windows Mobile metadata */
 	"mwid", "translation", "recursive", "datatype", "semantic-type",
 	"minvalue", "maxvalue", "maxlength", "options", "multiple",
 	"rw-access", "access-role", "label", "nooverwrite", "desc", "code",
 };
 
+/* Their lengths. */
+static const uint8_t known_len[] = { 4, 4, 5, 7, 4, 11, 9, 8, 13, 8, 8, 9, 7, 8, 9, 11, 5, 11, 4, 4 };
+
+/* A perfect hash of (first byte, second byte, length) onto 64 slots: slot
+ * (s[0] + 2 s[1] + 5 n) mod 64 holds 1 + the row of that name (0: none). */
+static const uint8_t known_slot[64] = {
+	0, 0, 19, 18, 2, 0, 0, 17, 0, 0, 0, 0, 0, 15, 8, 6,
+	0, 3, 0, 0, 0, 20, 0, 11, 0, 0, 0, 0, 12, 0, 16, 0,
+	0, 0, 0, 4, 0, 0, 0, 10, 0, 7, 0, 0, 0, 0, 0, 5,
+	0, 0, 13, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 9, 14,
+};
+
 static const uint8_t empty_str[1] = { 0 };
+
+/* One hash, one length check and a few word compares instead of a scan of
+ * the list. */
+static inline const char *attr_lookup(const uint8_t *s, size_t n)
+{
+	unsigned r;
+	const char *kp;
+	if (n < 4 || n > 13)
+		return NULL;
+	r = known_slot[(s[0] + 2u * s[1] + 5u * (unsigned)n) & 63u];
+	if (r == 0 || known_len[r - 1] != n)
+		return NULL;
+	kp = known_attrs[r - 1];
+	/* n is 4..13: words from the front, the last one ending at n */
+	{
+		size_t i;
+		uint32_t a, b;
+		for (i = 0; i + 4 < n; i += 4) {
+			memcpy(&a, s + i, 4);
+			memcpy(&b, kp + i, 4);
+			if (a != b)
+				return NULL;
+		}
+		memcpy(&a, s + n - 4, 4);
+		memcpy(&b, kp + n - 4, 4);
+		return a == b ? kp : NULL;
+	}
+}
 
 const char *omacp__attr_known(const uint8_t *s, size_t n)
 {
-	size_t i;
-	for (i = 0; i < sizeof known_attrs / sizeof known_attrs[0]; i++) {
-		const char *k = known_attrs[i];
-		if (strlen(k) == n && (n == 0 || memcmp(k, s, n) == 0))
-			return k;
-	}
-	return NULL;
+	return attr_lookup(s, n);
 }
 
 /* ------------------------------------------------------------ builder */
@@ -66,85 +101,109 @@ static omacp_err set_err(omacp_doc_builder *b, omacp_err e)
 	return e;
 }
 
-static const uint8_t *copy_str(omacp_doc_builder *b, const uint8_t *s, size_t n)
+/* Out of arena: still ARG when one of the attributes from i on has a bad
+ * slice (the earlier ones were checked). */
+static omacp_err nomem(omacp_doc_builder *b, const omacp_attr *in, size_t i, size_t na)
 {
-	uint8_t *d;
-	if (n == 0)
-		return empty_str;
-	b->top_ += n;
-	d = b->base_ + (b->cap_ - b->top_);
-	memcpy(d, s, n);
-	return d;
+	for (; i < na; i++) {
+		if ((in[i].name.len && !in[i].name.ptr) || (in[i].value.len && !in[i].value.ptr))
+			return set_err(b, OMACP_E_ARG);
+	}
+	return set_err(b, OMACP_E_NOMEM);
 }
 
+/*
+ * START: the node and its attribute array go at the bottom, copied names and
+ * values at the top.  Everything is written into free arena space with the
+ * fill levels kept in locals; only a complete element commits them, so an
+ * error leaves nothing of the element behind.  Bad slices (ARG) are
+ * reported before NOMEM.
+ */
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
 static omacp_err on_start(omacp_doc_builder *b, const omacp_event *ev)
 {
+	const omacp_attr *in = ev->attrs;
+	size_t i, na = ev->n_attrs, depth = b->depth_;
+	size_t used = b->used_, top = b->top_, cap = b->cap_, free_;
+	uint8_t *base = b->base_;
 	omacp_node *node, *parent;
 	omacp_attr *attrs;
-	size_t i, need, text = 0, avail;
 
 	if (b->done_)
 		return set_err(b, OMACP_E_DOC_STRUCTURE); /* a second root */
-	if (b->depth_ > OMACP_MAX_DEPTH)
+	if (depth > OMACP_MAX_DEPTH)
 		return set_err(b, OMACP_E_LIMIT);
 	if ((int)ev->elem <= (int)OMACP_ELEM_NONE || (int)ev->elem >= (int)OMACP_ELEM_COUNT_ ||
-	    ev->depth != b->depth_ ||
-	    (b->depth_ == 0) != (ev->elem == OMACP_ELEM_DOC))
+	    ev->depth != depth || (depth == 0) != (ev->elem == OMACP_ELEM_DOC))
 		return set_err(b, OMACP_E_DOC_STRUCTURE);
-	if (ev->n_attrs && !ev->attrs)
+	if (na && !in)
 		return set_err(b, OMACP_E_ARG);
 
-	for (i = 0; i < ev->n_attrs; i++) {
-		const omacp_attr *a = &ev->attrs[i];
-		if ((a->name.len && !a->name.ptr) || (a->value.len && !a->value.ptr))
+	free_ = cap - used - top;
+	if (na > (free_ / sizeof(omacp_attr)) ||
+	    sizeof(omacp_node) + na * sizeof(omacp_attr) > free_)
+		return nomem(b, in, 0, na);
+	node = (omacp_node *)(void *)(base + used);
+	attrs = na ? (omacp_attr *)(void *)(base + used + sizeof(omacp_node)) : NULL;
+	used += sizeof(omacp_node) + na * sizeof(omacp_attr);
+	free_ -= sizeof(omacp_node) + na * sizeof(omacp_attr);
+	for (i = 0; i < na; i++) {
+		const omacp_attr *a = &in[i];
+		size_t nl = a->name.len, vl = a->value.len;
+		const uint8_t *np, *vp = empty_str;
+		if ((nl && !a->name.ptr) || (vl && !a->value.ptr))
 			return set_err(b, OMACP_E_ARG);
-		if (!omacp__attr_known(a->name.ptr, a->name.len))
-			text += a->name.len;
-		text += a->value.len;
+		np = (const uint8_t *)attr_lookup(a->name.ptr, nl);
+		if (!np) {
+			np = empty_str;
+			if (nl) {
+				if (nl > free_)
+					return nomem(b, in, i + 1, na);
+				free_ -= nl;
+				top += nl;
+				np = base + (cap - top);
+				memcpy((void *)(uintptr_t)np, a->name.ptr, nl);
+			}
+		}
+		if (vl) {
+			if (vl > free_)
+				return nomem(b, in, i + 1, na);
+			free_ -= vl;
+			top += vl;
+			vp = base + (cap - top);
+			memcpy((void *)(uintptr_t)vp, a->value.ptr, vl);
+		}
+		attrs[i].name.ptr = np;
+		attrs[i].name.len = nl;
+		attrs[i].value.ptr = vp;
+		attrs[i].value.len = vl;
 	}
-	avail = b->cap_ - b->used_ - b->top_;
-	if (ev->n_attrs > (avail / sizeof(omacp_attr)))
-		return set_err(b, OMACP_E_NOMEM);
-	need = sizeof(omacp_node) + ev->n_attrs * sizeof(omacp_attr);
-	if (need > avail || text > avail - need)
-		return set_err(b, OMACP_E_NOMEM);
 
-	node = (omacp_node *)(void *)(b->base_ + b->used_);
-	b->used_ += sizeof(omacp_node);
-	attrs = NULL;
-	if (ev->n_attrs) {
-		attrs = (omacp_attr *)(void *)(b->base_ + b->used_);
-		b->used_ += ev->n_attrs * sizeof(omacp_attr);
-	}
-	for (i = 0; i < ev->n_attrs; i++) {
-		const omacp_attr *a = &ev->attrs[i];
-		const char *k = omacp__attr_known(a->name.ptr, a->name.len);
-		attrs[i].name.ptr = k ? (const uint8_t *)k : copy_str(b, a->name.ptr, a->name.len);
-		attrs[i].name.len = a->name.len;
-		attrs[i].value.ptr = copy_str(b, a->value.ptr, a->value.len);
-		attrs[i].value.len = a->value.len;
-	}
-	parent = b->depth_ ? b->stack_[b->depth_ - 1] : NULL;
+	parent = depth ? b->stack_[depth - 1] : NULL;
 	node->elem = ev->elem;
-	node->depth = b->depth_;
+	node->depth = (unsigned)depth;
 	node->offset = ev->offset;
-	node->n_attrs = ev->n_attrs;
+	node->n_attrs = na;
 	node->attrs = attrs;
 	node->parent = parent;
 	node->first = NULL;
 	node->next = NULL;
 	if (parent) {
-		if (b->last_[b->depth_ - 1])
-			b->last_[b->depth_ - 1]->next = node;
+		if (b->last_[depth - 1])
+			b->last_[depth - 1]->next = node;
 		else
 			parent->first = node;
-		b->last_[b->depth_ - 1] = node;
+		b->last_[depth - 1] = node;
 	} else {
 		b->root_ = node;
 	}
-	b->stack_[b->depth_] = node;
-	b->last_[b->depth_] = NULL;
-	b->depth_++;
+	b->stack_[depth] = node;
+	b->last_[depth] = NULL;
+	b->depth_ = (unsigned)depth + 1;
+	b->used_ = used;
+	b->top_ = top;
 	b->n_nodes_++;
 	return OMACP_OK;
 }

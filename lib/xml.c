@@ -4,11 +4,16 @@
  * Hostile input is stopped before it costs anything: an internal DTD subset,
  * any entity declaration and any reference to an entity that is not one of
  * the five predefined ones are OMACP_E_XML_ENTITY; no external entity is ever
- * loaded.  The input must be UTF-8 (checked here, byte by byte, before expat
- * sees it).  A lexical pre-pass refuses the few constructs whose cost in
- * expat is not bounded by the document size (more than OMACP_MAX_ATTRS
- * attributes in a tag, over-long element names, an over-long DOCTYPE), so
- * OMACP_XML_WORK_BYTES holds for every input.
+ * loaded.  The input must be UTF-8 (checked here before expat sees it, so the
+ * error and its offset do not depend on expat; ASCII 16 bytes at a time).  A
+ * lexical pre-pass refuses the few constructs whose cost in expat is not
+ * bounded by the document size (more than OMACP_MAX_ATTRS attributes in a
+ * tag, over-long element names, an over-long DOCTYPE), so
+ * OMACP_XML_WORK_BYTES holds for every input.  It jumps with memchr over
+ * quoted values and between tags, and also tells whether the document holds
+ * anything but white space as text: if not, expat runs without a character
+ * data handler.  The start-tag handler finds the vocabulary's element and
+ * attribute names by length and a word compare.
  *
  * Memory: with a caller workspace expat gets a memory suite over a bump arena
  * in that workspace.  expat's suite has no user pointer, so the arena of the
@@ -159,52 +164,80 @@ static const XML_Memory_Handling_Suite arena_suite = {
 
 /* ------------------------------------------------------------ pre-checks */
 
+#define HI_BITS 0x8080808080808080ull
+
 /* Offset of the first byte that breaks UTF-8 (overlong forms, surrogates,
- * code points above U+10FFFF, truncated sequences), or n. */
+ * code points above U+10FFFF, truncated sequences), or n.  ASCII is skipped
+ * 16 bytes at a time. */
 static size_t utf8_check(const uint8_t *p, size_t n)
 {
 	size_t i = 0;
 	while (i < n) {
-		uint8_t c = p[i];
-		size_t k, len;
-		uint32_t cp, min;
-		if (c < 0x80) {
-			i++;
-			continue;
-		}
-		if (c >= 0xC2 && c <= 0xDF) {
-			len = 2;
-			cp = c & 0x1Fu;
-			min = 0x80;
-		} else if (c >= 0xE0 && c <= 0xEF) {
-			len = 3;
-			cp = c & 0x0Fu;
-			min = 0x800;
-		} else if (c >= 0xF0 && c <= 0xF4) {
-			len = 4;
-			cp = c & 0x07u;
-			min = 0x10000;
+		size_t stop;
+		if (n - i >= 16) {
+			uint64_t a, b;
+			memcpy(&a, p + i, 8);
+			memcpy(&b, p + i + 8, 8);
+			if (((a | b) & HI_BITS) == 0) {
+				i += 16;
+				continue;
+			}
+			stop = i + 16;
 		} else {
-			return i;
+			stop = n;
 		}
-		for (k = 1; k < len; k++) {
-			if (i + k >= n || (p[i + k] & 0xC0) != 0x80)
-				return i + k < n ? i + k : i;
-			cp = cp << 6 | (uint32_t)(p[i + k] & 0x3Fu);
+		/* byte by byte to the end of this block (a sequence may end
+		 * past it) */
+		while (i < stop) {
+			uint8_t c = p[i];
+			size_t k, len;
+			uint32_t cp, min;
+			if (c < 0x80) {
+				i++;
+				continue;
+			}
+			if (c >= 0xC2 && c <= 0xDF) {
+				len = 2;
+				cp = c & 0x1Fu;
+				min = 0x80;
+			} else if (c >= 0xE0 && c <= 0xEF) {
+				len = 3;
+				cp = c & 0x0Fu;
+				min = 0x800;
+			} else if (c >= 0xF0 && c <= 0xF4) {
+				len = 4;
+				cp = c & 0x07u;
+				min = 0x10000;
+			} else {
+				return i;
+			}
+			for (k = 1; k < len; k++) {
+				if (i + k >= n || (p[i + k] & 0xC0) != 0x80)
+					return i + k < n ? i + k : i;
+				cp = cp << 6 | (uint32_t)(p[i + k] & 0x3Fu);
+			}
+			if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+				return i;
+			i += len;
 		}
-		if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-			return i;
-		i += len;
 	}
 	return n;
 }
 
-static size_t skip_past(const uint8_t *p, size_t n, size_t i, const char *end)
+/* Offset just past the first `end` (el bytes) at or after i, or n. */
+static size_t skip_past(const uint8_t *p, size_t n, size_t i, const char *end,
+                        size_t el)
 {
-	size_t el = strlen(end);
-	for (; i + el <= n; i++) {
-		if (memcmp(p + i, end, el) == 0)
+	while (i < n) {
+		const uint8_t *h = (const uint8_t *)memchr(p + i, end[0], n - i);
+		if (!h)
+			return n;
+		i = (size_t)(h - p);
+		if (n - i < el)
+			return n;
+		if (memcmp(h, end, el) == 0)
 			return i + el;
+		i++;
 	}
 	return n;
 }
@@ -215,10 +248,17 @@ static size_t skip_past(const uint8_t *p, size_t n, size_t i, const char *end)
  * with its public and system id is about 110 bytes. */
 #define MAX_DOCTYPE 512u
 
-static int tag_name_end(uint8_t c)
-{
-	return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '/' || c == '>';
-}
+/* Byte classes of the lexical pass: what ends a tag name (TN), inside a tag
+ * the quotes (TQ), '=' (TE) and '>' (TG), and white space (TW). */
+enum { TN = 1, TQ = 2, TE = 4, TG = 8, TW = 16 };
+static const uint8_t lex_cls[256] = {
+	['\t'] = TN | TW, ['\n'] = TN | TW, ['\r'] = TN | TW, [' '] = TN | TW, ['/'] = TN,
+	['>'] = TN | TG, ['"'] = TQ, ['\''] = TQ, ['='] = TE,
+};
+
+/* Space, tab, CR, LF. */
+#define WS_BITS ((1ull << ' ') | (1ull << '\t') | (1ull << '\r') | (1ull << '\n'))
+#define IS_WS(c) ((c) <= ' ' && (WS_BITS >> (c) & 1u))
 
 /*
  * A lexical pass that refuses, before expat allocates anything for them:
@@ -229,24 +269,46 @@ static int tag_name_end(uint8_t c)
  * OMACP_XML_WORK_BYTES.  In a well-formed start tag every attribute has
  * exactly one '=' outside quotes; comments, CDATA sections and processing
  * instructions are skipped.  Malformed input may be read differently here;
- * expat rejects it anyway.
+ * expat rejects it anyway.  memchr jumps over each quoted value; only tag
+ * names and the bytes between attributes are looked at one by one.
+ *
+ * *text is set when the document may hold character data other than white
+ * space: a byte other than space, tab, CR or LF between markup (which
+ * covers every entity and character reference in content), a CDATA
+ * section, or an internal DTD subset (where the pass stops).  When it stays
+ * 0 expat would only ever report white space, and the parse runs without a
+ * character data handler.  Up to the first construct that expat rejects
+ * both read the same markup, so nothing expat reports before its error is
+ * missed.
  */
-static omacp_err precheck(const uint8_t *p, size_t n, size_t *off)
+static omacp_err precheck(const uint8_t *p, size_t n, size_t *off, int *text)
 {
 	size_t i = 0;
+	*text = 0;
+	if (n >= 3 && p[0] == 0xEF && p[1] == 0xBB && p[2] == 0xBF)
+		i = 3; /* the byte order mark is not character data */
 	while (i < n) {
-		size_t start = i;
-		if (p[i] != '<') {
+		size_t start;
+		while (i < n && (lex_cls[p[i]] & TW))
 			i++;
-			continue;
+		if (i >= n)
+			break;
+		if (p[i] != '<') {
+			const uint8_t *lt = (const uint8_t *)memchr(p + i, '<', n - i);
+			*text = 1;
+			if (!lt)
+				break;
+			i = (size_t)(lt - p);
 		}
+		start = i;
 		*off = start;
 		i++;
 		if (i < n && p[i] == '!') {
 			if (n - start >= 4 && memcmp(p + start, "<!--", 4) == 0) {
-				i = skip_past(p, n, start + 4, "-->");
+				i = skip_past(p, n, start + 4, "-->", 3);
 			} else if (n - start >= 9 && memcmp(p + start, "<![CDATA[", 9) == 0) {
-				i = skip_past(p, n, start + 9, "]]>");
+				*text = 1;
+				i = skip_past(p, n, start + 9, "]]>", 3);
 			} else {
 				/* DOCTYPE (or another declaration): its head, up
 				 * to an internal subset or the end, is bounded;
@@ -254,6 +316,8 @@ static omacp_err precheck(const uint8_t *p, size_t n, size_t *off)
 				uint8_t q = 0;
 				for (; i < n; i++) {
 					uint8_t c = p[i];
+					if (i - start > MAX_DOCTYPE)
+						return OMACP_E_LIMIT;
 					if (q) {
 						if (c == q)
 							q = 0;
@@ -265,35 +329,72 @@ static omacp_err precheck(const uint8_t *p, size_t n, size_t *off)
 				}
 				if (i - start > MAX_DOCTYPE)
 					return OMACP_E_LIMIT;
-				if (i < n && p[i] == '[')
+				if (i < n && p[i] == '[') {
+					*text = 1;
 					return OMACP_OK; /* expat stops at the subset */
+				}
+				if (i < n)
+					i++; /* past '>' */
 			}
 		} else if (i < n && p[i] == '?') {
-			i = skip_past(p, n, i + 1, "?>");
+			i = skip_past(p, n, i + 1, "?>", 2);
 		} else {
 			unsigned eq = 0;
-			uint8_t q = 0;
-			size_t ns;
+			size_t ns, lim;
 			if (i < n && p[i] == '/')
 				i++;
 			ns = i;
-			while (i < n && !tag_name_end(p[i]))
-				i++;
-			if (i - ns > MAX_ELEM_NAME)
-				return OMACP_E_XML_ELEMENT;
-			for (; i < n; i++) {
-				uint8_t c = p[i];
-				if (q) {
-					if (c == q)
-						q = 0;
-				} else if (c == '"' || c == '\'') {
-					q = c;
-				} else if (c == '=') {
+			/* the two names of nearly every tag, then any name
+			 * (mostly letters; every TN byte is <= '>') */
+			if (n - i > 4 && memcmp(p + i, "parm", 4) == 0 &&
+			    (lex_cls[p[i + 4]] & TN)) {
+				i += 4;
+			} else if (n - i > 14 && memcmp(p + i, "characteristic", 14) == 0 &&
+			           (lex_cls[p[i + 14]] & TN)) {
+				i += 14;
+			} else {
+				lim = n - ns > MAX_ELEM_NAME ? ns + MAX_ELEM_NAME + 1 : n;
+				while (i < lim && (p[i] > '>' || !(lex_cls[p[i]] & TN)))
+					i++;
+				if (i - ns > MAX_ELEM_NAME)
+					return OMACP_E_XML_ELEMENT;
+			}
+			while (i < n) {
+				uint8_t c = p[i], k = lex_cls[c];
+				if (c == ' ' && n - i >= 8) {
+					/* ` name="`, ` type="`, ` value="`: one
+					 * '=' and straight to the quote */
+					size_t q = 0;
+					if (memcmp(p + i, " name=", 6) == 0 ||
+					    memcmp(p + i, " type=", 6) == 0)
+						q = 6;
+					else if (memcmp(p + i, " value=", 7) == 0)
+						q = 7;
+					if (q) {
+						if (++eq > OMACP_MAX_ATTRS)
+							return OMACP_E_LIMIT;
+						i += q;
+						c = p[i];
+						k = lex_cls[c];
+					}
+				}
+				if (k & TQ) {
+					const uint8_t *e = (const uint8_t *)memchr(p + i + 1, c, n - i - 1);
+					if (!e) {
+						i = n;
+						break;
+					}
+					i = (size_t)(e - p) + 1;
+					continue;
+				}
+				if (k & TE) {
 					if (++eq > OMACP_MAX_ATTRS)
 						return OMACP_E_LIMIT;
-				} else if (c == '>') {
+				} else if (k & TG) {
+					i++; /* past '>' */
 					break;
 				}
+				i++;
 			}
 		}
 	}
@@ -312,6 +413,7 @@ typedef struct xml_ctx {
 	size_t err_off;
 	unsigned depth;
 	size_t open_off[OMACP_MAX_DEPTH + 1]; /* start offset of each open element */
+	omacp_elem open_elem[OMACP_MAX_DEPTH + 1]; /* and its element */
 } xml_ctx;
 
 static size_t cur_off(const xml_ctx *c)
@@ -331,38 +433,40 @@ static void fail(xml_ctx *c, omacp_err e, size_t off)
 	XML_StopParser(c->parser, XML_FALSE);
 }
 
+/* Name characters of an entity reference (ASCII letters, digits, "_-.:" and
+ * every byte >= 0x80), as a bit table. */
 static int name_char(uint8_t c)
 {
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-	       (c >= '0' && c <= '9') || c == '_' || c == '-' || c == '.' ||
-	       c == ':' || c >= 0x80;
+	static const uint32_t bits[8] = {
+		0x00000000u, 0x07ff6000u, 0x87fffffeu, 0x07fffffeu,
+		0xffffffffu, 0xffffffffu, 0xffffffffu, 0xffffffffu,
+	};
+	return (int)(bits[c >> 5] >> (c & 31u) & 1u);
 }
 
 /* Every '&' in the raw start tag p[0..n) must start a character reference
  * or one of the five predefined entities.  (With an external DTD subset
  * declared, expat silently drops undefined entities from attribute values;
- * this makes them an error instead.) */
+ * this makes them an error instead.)  memchr jumps from '&' to '&'. */
 static int tag_refs_ok(const uint8_t *p, size_t n)
 {
-	static const char *const predef[] = { "amp", "lt", "gt", "quot", "apos" };
-	size_t i;
-	for (i = 0; i < n; i++) {
-		size_t s, k, j;
+	static const char predef[5][5] = { "amp", "lt", "gt", "quot", "apos" };
+	const uint8_t *amp, *end = p + n;
+	while ((amp = (const uint8_t *)memchr(p, '&', (size_t)(end - p))) != NULL) {
+		const uint8_t *s = amp + 1, *k;
+		size_t j, l;
 		int ok = 0;
-		if (p[i] != '&')
+		p = s;
+		if (s < end && *s == '#')
 			continue;
-		if (i + 1 < n && p[i + 1] == '#')
-			continue;
-		s = i + 1;
-		for (k = s; k < n && name_char(p[k]); k++)
+		for (k = s; k < end && name_char(*k); k++)
 			;
-		for (j = 0; j < sizeof predef / sizeof predef[0] && !ok; j++) {
-			size_t l = strlen(predef[j]);
-			ok = k - s == l && memcmp(p + s, predef[j], l) == 0;
-		}
-		if (!ok || k >= n || p[k] != ';')
+		l = (size_t)(k - s);
+		for (j = 0; j < 5 && !ok; j++)
+			ok = l == strlen(predef[j]) && memcmp(s, predef[j], l) == 0;
+		if (!ok || k >= end || *k != ';')
 			return 0;
-		i = k;
+		p = k;
 	}
 	return 1;
 }
@@ -373,14 +477,21 @@ static void XMLCALL on_start(void *ud, const XML_Char *name, const XML_Char **at
 	omacp_attr attrs[OMACP_MAX_ATTRS];
 	omacp_event ev;
 	omacp_elem elem;
-	size_t off, cnt, na = 0;
+	size_t off, cnt, nl, na = 0;
 	omacp_err r;
 	int bc;
 
 	if (c->err)
 		return;
 	off = cur_off(c);
-	elem = omacp_elem_lookup(name, strlen(name));
+	nl = strlen(name);
+	/* the two elements of nearly every document first */
+	if (nl == 4 && memcmp(name, "parm", 4) == 0)
+		elem = OMACP_ELEM_PARM;
+	else if (nl == 14 && memcmp(name, "characteristic", 14) == 0)
+		elem = OMACP_ELEM_CHARACTERISTIC;
+	else
+		elem = omacp_elem_lookup(name, nl);
 	/* Unknown, or a root that is not wap-provisioningdoc.  (A nested
 	 * wap-provisioningdoc is left to the document layer.) */
 	if (elem == OMACP_ELEM_NONE || (c->depth == 0 && elem != OMACP_ELEM_DOC)) {
@@ -398,17 +509,21 @@ static void XMLCALL on_start(void *ud, const XML_Char *name, const XML_Char **at
 		return;
 	}
 	for (; atts[2 * na]; na++) {
-		const char *an = atts[2 * na], *av = atts[2 * na + 1];
+		const char *an = atts[2 * na], *av = atts[2 * na + 1], *kn;
+		size_t anl;
 		if (na >= OMACP_MAX_ATTRS) {
 			fail(c, OMACP_E_LIMIT, off);
 			return;
 		}
-		if (!omacp__attr_known((const uint8_t *)an, strlen(an))) {
+		anl = strlen(an);
+		/* handed over in its static spelling */
+		kn = omacp__attr_known((const uint8_t *)an, anl);
+		if (!kn) {
 			fail(c, OMACP_E_XML_ELEMENT, off);
 			return;
 		}
-		attrs[na].name.ptr = (const uint8_t *)an;
-		attrs[na].name.len = strlen(an);
+		attrs[na].name.ptr = (const uint8_t *)kn;
+		attrs[na].name.len = anl;
 		attrs[na].value.ptr = (const uint8_t *)av;
 		attrs[na].value.len = strlen(av);
 	}
@@ -419,6 +534,7 @@ static void XMLCALL on_start(void *ud, const XML_Char *name, const XML_Char **at
 	ev.attrs = na ? attrs : NULL;
 	ev.offset = off;
 	c->open_off[c->depth] = off;
+	c->open_elem[c->depth] = elem;
 	c->depth++;
 	r = c->fn(c->user, &ev);
 	if (r != OMACP_OK)
@@ -430,11 +546,12 @@ static void XMLCALL on_end(void *ud, const XML_Char *name)
 	xml_ctx *c = (xml_ctx *)ud;
 	omacp_event ev;
 	omacp_err r;
+	(void)name; /* expat matched it with the start tag */
 	if (c->err)
 		return;
 	c->depth--;
 	ev.kind = OMACP_EV_END;
-	ev.elem = omacp_elem_lookup(name, strlen(name));
+	ev.elem = c->open_elem[c->depth];
 	ev.depth = c->depth;
 	ev.n_attrs = 0;
 	ev.attrs = NULL;
@@ -444,15 +561,15 @@ static void XMLCALL on_end(void *ud, const XML_Char *name)
 		fail(c, r > 0 ? OMACP_E_CALLBACK : r, ev.offset);
 }
 
+/* Text is only allowed as white space (space, tab, CR, LF). */
 static void XMLCALL on_text(void *ud, const XML_Char *s, int len)
 {
 	xml_ctx *c = (xml_ctx *)ud;
-	int i;
-	if (c->err)
-		return;
-	for (i = 0; i < len; i++) {
-		if (s[i] != ' ' && s[i] != '\t' && s[i] != '\r' && s[i] != '\n') {
-			fail(c, OMACP_E_XML_SYNTAX, cur_off(c));
+	const uint8_t *u = (const uint8_t *)s, *e = u + (len > 0 ? len : 0);
+	for (; u < e; u++) {
+		if (!IS_WS(*u)) {
+			if (!c->err)
+				fail(c, OMACP_E_XML_SYNTAX, cur_off(c));
 			return;
 		}
 	}
@@ -561,6 +678,7 @@ omacp_err omacp_xml_parse(const uint8_t *p, size_t n, uint8_t *work,
 	xml_arena arena, *saved = cur_arena;
 	xml_ctx c;
 	size_t off = 0, bad;
+	int text;
 	omacp_err e;
 
 	if (err_off)
@@ -577,7 +695,7 @@ omacp_err omacp_xml_parse(const uint8_t *p, size_t n, uint8_t *work,
 			*err_off = bad;
 		return OMACP_E_XML_ENCODING;
 	}
-	e = precheck(p, n, &off);
+	e = precheck(p, n, &off, &text);
 	if (e != OMACP_OK) {
 		if (err_off)
 			*err_off = off;
@@ -607,7 +725,8 @@ omacp_err omacp_xml_parse(const uint8_t *p, size_t n, uint8_t *work,
 	XML_SetHashSalt(c.parser, 0x6f6d6163UL);
 	XML_SetUserData(c.parser, &c);
 	XML_SetElementHandler(c.parser, on_start, on_end);
-	XML_SetCharacterDataHandler(c.parser, on_text);
+	if (text)
+		XML_SetCharacterDataHandler(c.parser, on_text);
 	XML_SetXmlDeclHandler(c.parser, on_xmldecl);
 	XML_SetStartDoctypeDeclHandler(c.parser, on_doctype);
 	XML_SetEntityDeclHandler(c.parser, on_entity_decl);

@@ -123,6 +123,13 @@ typedef omacp_err (*omacp_write_fn)(void *user, const uint8_t *p, size_t n);
 
 #define OMACP_XML_NO_PROLOG 0x1u /* omit the XML declaration and DOCTYPE */
 
+/* Bytes of text the writer stages before calling the write function (part
+ * of omacp_xml_writer, so of its size; at least 2 * OMACP_MAX_DEPTH + 64
+ * and 96).  The writer is meant for hosts; firmware can lower it. */
+#ifndef OMACP_XML_WRITE_BUF
+#define OMACP_XML_WRITE_BUF 512
+#endif
+
 typedef struct omacp_xml_writer {
 	/* private */
 	omacp_write_fn write_;
@@ -133,10 +140,15 @@ typedef struct omacp_xml_writer {
 	int started_;    /* the root element was started                    */
 	uint8_t elem_[OMACP_MAX_DEPTH + 1]; /* open element per depth       */
 	omacp_err err_;
+	size_t len_;     /* bytes staged in buf_                            */
+	uint8_t buf_[OMACP_XML_WRITE_BUF];  /* text not yet written         */
 } omacp_xml_writer;
 
 /* Prepare w; text goes to write/user (kept by w until it is discarded).
- * flags: OMACP_XML_NO_PROLOG or 0.  Cannot fail. */
+ * flags: OMACP_XML_NO_PROLOG or 0.  Cannot fail.  The writer stages text in
+ * itself (OMACP_XML_WRITE_BUF bytes) and calls write when that is full, when
+ * the root element closes and in omacp_xml_writer_finish; an error of write
+ * therefore shows at a later event or at finish, and is sticky. */
 void omacp_xml_writer_init(omacp_xml_writer *w, unsigned flags,
                            omacp_write_fn write, void *user);
 
@@ -148,8 +160,11 @@ void omacp_xml_writer_init(omacp_xml_writer *w, unsigned flags,
  * not UTF-8. */
 omacp_err omacp_xml_writer_event(void *user, const omacp_event *ev);
 
-/* Flush; returns the first error seen or OMACP_E_STATE if the root element
- * is still open. */
+/* Flush (write what is staged); returns the first error seen (of write
+ * too) or OMACP_E_STATE if the root element is still open or never
+ * started.  Call it even when the last event succeeded: only then is the
+ * text of an incomplete document written, and only its result says that
+ * every write succeeded. */
 omacp_err omacp_xml_writer_finish(omacp_xml_writer *w);
 
 /* A ready write target: a fixed caller buffer.  Overflow is OMACP_E_NOMEM. */
