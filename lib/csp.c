@@ -1,23 +1,68 @@
-/* Configuration Manager: ProvCont validation, metabase, dispatch, result
- * document.  Iterative walks only; no heap; no globals. */
+/* Configuration Manager: ProvCont validation, dropping, metabase, dispatch.
+ * Iterative walks only; no heap; no globals.  The result document is in
+ * csp_result.c (linked only when the host asks for it). */
 #include <string.h>
 #include "omacp/csp.h"
-#include "policy_int.h"
 #include "csp_int.h"
 
 /* ------------------------------------------------------------ helpers */
 
-int omacp__attr_is(const omacp_node *n, const char *name, const char *s)
+/* The 4 bytes at p as a word (any alignment; same order as w4 of a literal). */
+static uint32_t w4(const void *p)
 {
-	omacp_slice v = omacp_node_attr(n, name);
-	return v.ptr != NULL && omacp_slice_eq(v, s);
+	uint32_t w;
+	memcpy(&w, p, 4);
+	return w;
+}
+
+int omacp__is(omacp_slice s, const char *lit, size_t len)
+{
+	const uint8_t *p = s.ptr, *q = (const uint8_t *)lit;
+	size_t i;
+	if (s.len != len || p == NULL)
+		return 0;
+	if (len < 4) {
+		for (i = 0; i < len; i++)
+			if (p[i] != q[i])
+				return 0;
+		return 1;
+	}
+	for (i = 0; i + 4 < len; i += 4)
+		if (w4(p + i) != w4(q + i))
+			return 0;
+	return w4(p + len - 4) == w4(q + len - 4);
+}
+
+/* 1 when s holds exactly the NUL-terminated z. */
+static int eqz(omacp_slice s, const char *z)
+{
+	return s.ptr != NULL && s.len > 0 && s.ptr[0] == (uint8_t)z[0] &&
+	       omacp__is(s, z, strlen(z));
+}
+
+omacp_slice omacp__attr(const omacp_node *n, const char *name, size_t len)
+{
+	omacp_slice none = { NULL, 0 };
+	size_t i;
+	for (i = 0; i < n->n_attrs; i++)
+		if (omacp__is(n->attrs[i].name, name, len))
+			return n->attrs[i].value;
+	return none;
+}
+
+#define TYPE(n) OMACP__ATTR(n, "type")
+#define NAME(n) OMACP__ATTR(n, "name")
+#define VALUE(n) OMACP__ATTR(n, "value")
+
+int omacp__char_is(const omacp_node *n, const char *lit, size_t len)
+{
+	return n->elem == OMACP_ELEM_CHARACTERISTIC &&
+	       omacp__is(TYPE(n), lit, len);
 }
 
 void omacp__desc(omacp_csp_call *call, const char *s)
 {
-	omacp__line l;
-	omacp__line_init(&l, call->desc, sizeof call->desc);
-	omacp__line_str(&l, s);
+	omacp__fmt(call->desc, sizeof call->desc, "%s", s);
 }
 
 static int slices_eq(omacp_slice a, omacp_slice b)
@@ -25,29 +70,53 @@ static int slices_eq(omacp_slice a, omacp_slice b)
 	return a.len == b.len && (a.len == 0 || memcmp(a.ptr, b.ptr, a.len) == 0);
 }
 
+/* characteristic, characteristic-query, nocharacteristic */
+#define CHAR_LIKE_BITS                                                        \
+	((1u << OMACP_ELEM_CHARACTERISTIC) |                                      \
+	 (1u << OMACP_ELEM_CHARACTERISTIC_QUERY) |                                \
+	 (1u << OMACP_ELEM_NOCHARACTERISTIC))
 static int is_char_like(omacp_elem e)
 {
-	return e == OMACP_ELEM_CHARACTERISTIC || e == OMACP_ELEM_NOCHARACTERISTIC ||
-	       e == OMACP_ELEM_CHARACTERISTIC_QUERY;
+	return (unsigned)e < 32u && ((CHAR_LIKE_BITS >> (unsigned)e) & 1u);
 }
 
-static int is_parm_like(omacp_elem e)
+/* characteristic-query, parm-query, nocharacteristic, noparm */
+static int is_query_or_delete(omacp_elem e)
 {
-	return e == OMACP_ELEM_PARM || e == OMACP_ELEM_NOPARM ||
-	       e == OMACP_ELEM_PARM_QUERY;
+	return e >= OMACP_ELEM_CHARACTERISTIC_QUERY && e <= OMACP_ELEM_NOPARM;
 }
 
-/* The label of a node: type for characteristics, name for parms. */
-static omacp_slice label(const omacp_node *n)
+/* One pass over n's attributes: returns its label (the first "type" of a
+ * characteristic-like element, else the first "name"); *mwid is 1 when the
+ * first "mwid" attribute is "1". */
+static omacp_slice key_of(const omacp_node *n, int *mwid)
 {
-	return is_char_like(n->elem) ? omacp_node_type(n) : omacp_node_name(n);
+	uint32_t k = w4(is_char_like(n->elem) ? "type" : "name");
+	omacp_slice key = { NULL, 0 };
+	int got_key = 0, got_mwid = 0;
+	size_t i;
+	*mwid = 0;
+	for (i = 0; i < n->n_attrs; i++) {
+		const omacp_attr *a = &n->attrs[i];
+		uint32_t w;
+		if (a->name.len != 4 || a->name.ptr == NULL)
+			continue;
+		w = w4(a->name.ptr);
+		if (w == k && !got_key) {
+			key = a->value;
+			got_key = 1;
+		} else if (w == w4("mwid") && !got_mwid) {
+			*mwid = OMACP__IS(a->value, "1");
+			got_mwid = 1;
+		}
+	}
+	return key;
 }
 
-static const omacp_node *top_of(const omacp_node *n)
+omacp_slice omacp__label(const omacp_node *n)
 {
-	while (n->parent != NULL && n->parent->parent != NULL)
-		n = n->parent;
-	return n;
+	int mwid;
+	return key_of(n, &mwid);
 }
 
 /* ------------------------------------------------- OMA ProvCont tables */
@@ -60,17 +129,15 @@ enum {
 };
 #define T_ROOT_COUNT 7
 #define B(t) (1u << (t))
-#define ROOT_BIT 0x8000u
 
-static const char *const oma_types[T_COUNT] = {
-	"PXLOGICAL", "NAPDEF", "BOOTSTRAP", "VENDORCONFIG", "CLIENTIDENTITY",
-	"ACCESS", "APPLICATION", "PXPHYSICAL", "PORT", "PXAUTHINFO",
-	"NAPAUTHINFO", "VALIDITY", "APPADDR", "APPAUTH", "RESOURCE",
-};
+/* Names as length-prefixed lists (a 0 byte ends a list). */
+static const char oma_types[] =
+	"\011PXLOGICAL\006NAPDEF\011BOOTSTRAP\014VENDORCONFIG\016CLIENTIDENTITY"
+	"\006ACCESS\013APPLICATION\012PXPHYSICAL\004PORT\012PXAUTHINFO"
+	"\013NAPAUTHINFO\010VALIDITY\007APPADDR\007APPAUTH\010RESOURCE";
 
-/* Allowed parents of each type (ProvCont 5.6). */
-static const uint16_t oma_parents[T_COUNT] = {
-	ROOT_BIT, ROOT_BIT, ROOT_BIT, ROOT_BIT, ROOT_BIT, ROOT_BIT, ROOT_BIT,
+/* Allowed parents of each child-only type (ProvCont 5.6). */
+static const uint16_t oma_parents[T_COUNT - T_ROOT_COUNT] = {
 	B(T_PXLOGICAL),
 	B(T_PXLOGICAL) | B(T_PXPHYSICAL) | B(T_APPADDR),
 	B(T_PXLOGICAL),
@@ -81,224 +148,420 @@ static const uint16_t oma_parents[T_COUNT] = {
 	B(T_APPLICATION),
 };
 
-/* Required parms, each NUL-terminated, list ends with an empty string. */
+/* Required parms of each type. */
 static const char *const oma_required[T_COUNT] = {
-	"PROXY-ID\0NAME\0", "NAPID\0NAME\0", "", "NAME\0", "CLIENT-ID\0",
-	"RULE\0", "APPID\0", "PHYSICAL-PROXY-ID\0PXADDR\0TO-NAPID\0",
-	"PORTNBR\0", "PXAUTH-TYPE\0", "AUTHTYPE\0", "", "ADDR\0", "", "URI\0",
+	"\010PROXY-ID\004NAME", "\005NAPID\004NAME", "", "\004NAME",
+	"\011CLIENT-ID", "\004RULE", "\005APPID",
+	"\021PHYSICAL-PROXY-ID\006PXADDR\010TO-NAPID", "\007PORTNBR",
+	"\013PXAUTH-TYPE", "\010AUTHTYPE", "", "\004ADDR", "", "\003URI",
 };
 
-static int oma_index(omacp_slice type)
+/* The position of s in a length-prefixed list, or -1. */
+static int list_index(const char *list, omacp_slice s)
 {
 	int i;
-	if (type.ptr == NULL)
-		return -1;
-	for (i = 0; i < T_COUNT; i++)
-		if (omacp_slice_eq(type, oma_types[i]))
+	for (i = 0; *list != '\0'; i++) {
+		size_t n = (uint8_t)*list++;
+		if (n == s.len && omacp__is(s, list, n))
 			return i;
+		list += n;
+	}
 	return -1;
 }
 
-/* 1 when n has a child with mwid="1" or a Windows Mobile query / delete
- * child: then n is a path step, not a full ProvCont definition. */
-static int wm_path(const omacp_node *n)
+static int oma_index(omacp_slice type)
+{
+	return list_index(oma_types, type);
+}
+
+static int is_mwid(const omacp_node *n)
+{
+	int mwid;
+	(void)key_of(n, &mwid);
+	return mwid;
+}
+
+/* A child that makes its parent a Windows Mobile path step: mwid="1", or a
+ * query or delete. */
+static int exempting(const omacp_node *c)
+{
+	return is_query_or_delete(c->elem) || is_mwid(c);
+}
+
+/* 1 when characteristic n is itself exempt from the ProvCont checks. */
+static int wm_step(const omacp_node *n)
 {
 	const omacp_node *c;
+	if (is_mwid(n))
+		return 1;
 	for (c = n->first; c != NULL; c = c->next)
-		if (omacp__attr_is(c, "mwid", "1") ||
-		    (c->elem >= OMACP_ELEM_CHARACTERISTIC_QUERY &&
-		     c->elem <= OMACP_ELEM_NOPARM))
+		if (exempting(c))
 			return 1;
 	return 0;
 }
 
-/* 1 when n (a characteristic) lies in the subtree of a top-level OMA root
- * type and no Windows Mobile mwid path exempts it. */
-static int oma_checked(const omacp_node *n)
+/* 1 when Windows Mobile exemptions must be looked for: no run, or the run's
+ * document has an mwid="1" or a query / delete somewhere. */
+static int wm_on(const omacp_cm_run *r)
 {
-	const omacp_node *x;
-	int t = oma_index(omacp_node_type(top_of(n)));
-	if (t < 0 || t >= T_ROOT_COUNT)
-		return 0;
-	for (x = n; x != NULL && x->parent != NULL; x = x->parent)
-		if (omacp__attr_is(x, "mwid", "1") || wm_path(x))
+	return r == NULL || !r->plain;
+}
+
+/* 1 when the top-level item above n (or n itself) has an OMA root type and
+ * no proper ancestor of n below the root is exempt: n's own checks apply
+ * unless n itself is exempt. */
+static int oma_above(const omacp_cm_run *r, const omacp_node *n)
+{
+	const omacp_node *x = n;
+	int t;
+	while (x->parent != NULL && x->parent->parent != NULL) {
+		x = x->parent;
+		if (wm_on(r) && wm_step(x))
 			return 0;
-	return 1;
+	}
+	t = oma_index(TYPE(x));
+	return t >= 0 && t < T_ROOT_COUNT;
 }
 
 /* ------------------------------------------------------------- dropping */
 
-/* 1 when a top-level `type` characteristic has a parm `key` equal to v. */
-static int doc_defines(const omacp_doc *doc, const char *type, const char *key,
-                       omacp_slice v)
+/* The first parm child of n named name, or NULL. */
+static const omacp_node *first_parm(const omacp_node *n, const char *name,
+                                    size_t len)
 {
 	const omacp_node *c;
+	for (c = n->first; c != NULL; c = c->next)
+		if (c->elem == OMACP_ELEM_PARM && omacp__is(NAME(c), name, len))
+			return c;
+	return NULL;
+}
+
+/* What top-level item c defines: OMACP__DEF_NAPID (a NAPDEF's first NAPID),
+ * OMACP__DEF_PROXY (a PXLOGICAL's first PROXY-ID) with its value in *v, or
+ * 0. */
+static unsigned item_def(const omacp_node *c, omacp_slice t, omacp_slice *v)
+{
+	const omacp_node *p;
+	unsigned k;
+	if (c->elem != OMACP_ELEM_CHARACTERISTIC)
+		return 0;
+	if (OMACP__IS(t, "NAPDEF")) {
+		k = OMACP__DEF_NAPID;
+		p = first_parm(c, "NAPID", 5);
+	} else if (OMACP__IS(t, "PXLOGICAL")) {
+		k = OMACP__DEF_PROXY;
+		p = first_parm(c, "PROXY-ID", 8);
+	} else {
+		return 0;
+	}
+	if (p == NULL)
+		return 0;
+	*v = VALUE(p);
+	return k;
+}
+
+/* Add a definition to the cache. */
+static void defs_add(omacp__defs *d, unsigned k, omacp_slice v)
+{
+	d->v[d->n % OMACP__DEFS] = v;
+	d->kind[d->n % OMACP__DEFS] = (uint8_t)k;
+	d->n++;
+}
+
+static void defs_reset(omacp__defs *d, const omacp_doc *doc)
+{
+	d->ahead = doc->root->first;
+	d->ahead_idx = 0;
+	d->n = 0;
+}
+
+/* Move the cache to item idx: fill it while it has room, then keep it
+ * OMACP__DEFS / 2 items ahead of idx. */
+static void defs_at(omacp__defs *d, unsigned idx)
+{
+	while (d->ahead != NULL &&
+	       (d->n < OMACP__DEFS || d->ahead_idx <= idx + OMACP__DEFS / 2)) {
+		omacp_slice v;
+		unsigned k = item_def(d->ahead, TYPE(d->ahead), &v);
+		if (k != 0)
+			defs_add(d, k, v);
+		d->ahead = d->ahead->next;
+		d->ahead_idx++;
+	}
+}
+
+/* 1 when a top-level item of doc defines value v of kind. */
+static int defined(const omacp_cm_run *r, const omacp_doc *doc, unsigned kind,
+                   omacp_slice v)
+{
+	const omacp_node *c;
+	if (r != NULL) {
+		const omacp__defs *d = &r->defs;
+		unsigned i, m = d->n < OMACP__DEFS ? d->n : OMACP__DEFS;
+		for (i = 0; i < m; i++)
+			if (d->kind[i] == kind && slices_eq(d->v[i], v))
+				return 1;
+		if (d->ahead == NULL && d->n <= OMACP__DEFS)
+			return 0;           /* the cache holds every definition */
+	}
 	for (c = doc->root->first; c != NULL; c = c->next) {
-		const omacp_node *p;
-		if (c->elem != OMACP_ELEM_CHARACTERISTIC ||
-		    !omacp_slice_eq(omacp_node_type(c), type))
-			continue;
-		p = omacp_node_parm(c, key);
-		if (p != NULL && slices_eq(omacp_node_value(p), v))
+		omacp_slice w;
+		if (item_def(c, TYPE(c), &w) == kind && slices_eq(w, v))
 			return 1;
 	}
 	return 0;
 }
 
-static int ref_dropped(const omacp_doc *doc, const omacp_node *p)
+/* The kind a reference parm (name nm) points to, or 0. */
+static unsigned ref_kind(omacp_slice nm)
 {
-	omacp_slice nm = omacp_node_name(p), v = omacp_node_value(p);
-	if (p->elem != OMACP_ELEM_PARM || p->parent == NULL ||
-	    !oma_checked(p->parent))
-		return 0;
-	if (omacp_slice_eq(nm, "TO-NAPID"))
-		return !omacp_slice_eq(v, "INTERNET") &&
-		       !doc_defines(doc, "NAPDEF", "NAPID", v);
-	if (omacp_slice_eq(nm, "TO-PROXY"))
-		return !doc_defines(doc, "PXLOGICAL", "PROXY-ID", v);
-	return 0;
+	if (OMACP__IS(nm, "TO-NAPID"))
+		return OMACP__DEF_NAPID;
+	return OMACP__IS(nm, "TO-PROXY") ? OMACP__DEF_PROXY : 0;
 }
 
-static int phys_dropped(const omacp_doc *doc, const omacp_node *n)
+/* 1 when reference p (of kind k) names nothing. */
+static int dangling(const omacp_cm_run *r, const omacp_doc *doc, unsigned k,
+                    const omacp_node *p)
+{
+	omacp_slice v = VALUE(p);
+	if (k == OMACP__DEF_NAPID && OMACP__IS(v, "INTERNET"))
+		return 0;
+	return !defined(r, doc, k, v);
+}
+
+/* PXPHYSICAL ph under a checked ancestry: 1 when it has TO-NAPIDs and all
+ * of them dangle (and it is not exempt). */
+static int phys_drop(const omacp_cm_run *r, const omacp_doc *doc,
+                     const omacp_node *ph)
 {
 	const omacp_node *c;
-	int any = 0;
-	if (!oma_checked(n))
+	int any = 0, wm = wm_on(r), mwid;
+	if (wm && is_mwid(ph))
 		return 0;
-	for (c = n->first; c != NULL; c = c->next) {
-		if (c->elem != OMACP_ELEM_PARM ||
-		    !omacp_slice_eq(omacp_node_name(c), "TO-NAPID"))
-			continue;
-		if (!ref_dropped(doc, c))
+	for (c = ph->first; c != NULL; c = c->next) {
+		omacp_slice key = key_of(c, &mwid);
+		if (wm && (mwid || is_query_or_delete(c->elem)))
 			return 0;
-		any = 1;
+		if (c->elem == OMACP_ELEM_PARM && ref_kind(key) == OMACP__DEF_NAPID) {
+			if (!dangling(r, doc, OMACP__DEF_NAPID, c))
+				return 0;
+			any = 1;
+		}
+	}
+	return any;
+}
+
+/* PXLOGICAL lg under a checked ancestry: 1 when it has PXPHYSICALs and all
+ * of them are dropped (and it is not exempt). */
+static int pxl_drop(const omacp_cm_run *r, const omacp_doc *doc,
+                    const omacp_node *lg)
+{
+	const omacp_node *c;
+	int any = 0, wm = wm_on(r), mwid;
+	if (wm && is_mwid(lg))
+		return 0;
+	for (c = lg->first; c != NULL; c = c->next) {
+		omacp_slice key = key_of(c, &mwid);
+		if (wm && (mwid || is_query_or_delete(c->elem)))
+			return 0;
+		if (c->elem == OMACP_ELEM_CHARACTERISTIC &&
+		    OMACP__IS(key, "PXPHYSICAL")) {
+			if (!phys_drop(r, doc, c))
+				return 0;
+			any = 1;
+		}
 	}
 	return any;
 }
 
 int omacp_cm_dropped(const omacp_doc *doc, const omacp_node *n)
 {
-	omacp_slice t;
-	const omacp_node *c;
-	int any = 0;
+	unsigned k;
 	if (doc == NULL || doc->root == NULL || n == NULL)
 		return 0;
-	if (n->elem == OMACP_ELEM_PARM)
-		return ref_dropped(doc, n);
-	if (n->elem != OMACP_ELEM_CHARACTERISTIC)
-		return 0;
-	t = omacp_node_type(n);
-	if (omacp_slice_eq(t, "PXPHYSICAL"))
-		return phys_dropped(doc, n);
-	if (!omacp_slice_eq(t, "PXLOGICAL") || !oma_checked(n))
-		return 0;
-	for (c = n->first; c != NULL; c = c->next) {
-		if (c->elem != OMACP_ELEM_CHARACTERISTIC ||
-		    !omacp_slice_eq(omacp_node_type(c), "PXPHYSICAL"))
-			continue;
-		if (!phys_dropped(doc, c))
-			return 0;
-		any = 1;
+	if (n->elem == OMACP_ELEM_PARM) {
+		const omacp_node *p = n->parent;
+		k = ref_kind(NAME(n));
+		return k != 0 && p != NULL && oma_above(NULL, p) && !wm_step(p) &&
+		       dangling(NULL, doc, k, n);
 	}
-	return any;
+	if (OMACP__CHAR_IS(n, "PXPHYSICAL"))
+		return oma_above(NULL, n) && phys_drop(NULL, doc, n);
+	if (OMACP__CHAR_IS(n, "PXLOGICAL"))
+		return oma_above(NULL, n) && pxl_drop(NULL, doc, n);
+	return 0;
+}
+
+int omacp__drop_scope(const omacp_csp_call *call)
+{
+	return !(wm_on(call->run_) && wm_step(call->node)) &&
+	       oma_above(call->run_, call->node);
+}
+
+int omacp__phys_dropped(const omacp_csp_call *call, const omacp_node *ph)
+{
+	return phys_drop(call->run_, call->doc, ph);
 }
 
 /* ----------------------------------------------------------- validation */
 
-static const char msg_invalid[] = "rejected: invalid document: ";
-
 static omacp_err invalid(omacp_result *res, omacp_err e, const omacp_node *n,
-                         const char *what, const char *extra,
-                         const omacp_node *in)
+                         const char *fmt, ...)
 {
 	omacp__line l;
+	va_list ap;
 	if (res == NULL)
 		return e;
 	omacp__line_init(&l, res->reason, sizeof res->reason);
-	omacp__line_str(&l, msg_invalid);
+	omacp__line_fmt(&l, "rejected: invalid document: ");
 	if (n != NULL) {
-		omacp_slice s = label(n);
+		omacp_slice s = omacp__label(n);
 		const char *en = omacp_elem_name(n->elem);
-		omacp__line_str(&l, en != NULL ? en : "element");
-		if (s.ptr != NULL) {
-			omacp__line_str(&l, " ");
-			omacp__line_mem(&l, s.ptr, s.len);
-		}
-		omacp__line_str(&l, " ");
+		omacp__line_fmt(&l, s.ptr != NULL ? "%s %m " : "%s ",
+		                en != NULL ? en : "element", s);
 	}
-	omacp__line_str(&l, what);
-	if (extra != NULL)
-		omacp__line_str(&l, extra);
-	if (in != NULL) {
-		omacp_slice t = omacp_node_type(in);
-		omacp__line_mem(&l, t.ptr, t.len);
-	}
+	va_start(ap, fmt);
+	omacp__line_vfmt(&l, fmt, ap);
+	va_end(ap);
 	res->code = e;
 	res->verdict = OMACP_REJECTED;
 	return e;
 }
 
-/* Validate; *bad receives the offending node (NULL when the root). */
-static omacp_err validate_doc(const omacp_doc *doc, omacp_result *res,
-                              const omacp_node **bad)
+/* Check OMA characteristic n of type t (mwid: n's own mwid="1"): *exempt is
+ * set when n is a Windows Mobile path step (nothing to check); else the
+ * required parms (and PXPHYSICAL) are checked.  One pass over the
+ * children. */
+static omacp_err required(omacp_result *res, const omacp_node *n, int t,
+                          int mwid, int *exempt)
 {
-	const omacp_node *n, *root;
+	const omacp_node *c;
+	const char *req = oma_required[t];
+	unsigned found = 0, j;
+	int phys = 0, cm;
+	*exempt = 1;
+	if (mwid)
+		return OMACP_OK;
+	for (c = n->first; c != NULL; c = c->next) {
+		omacp_slice key = key_of(c, &cm);
+		if (cm || is_query_or_delete(c->elem))
+			return OMACP_OK;
+		if (c->elem == OMACP_ELEM_PARM) {
+			int k = list_index(req, key);
+			if (k >= 0)
+				found |= 1u << k;
+		} else if (c->elem == OMACP_ELEM_CHARACTERISTIC &&
+		           OMACP__IS(key, "PXPHYSICAL")) {
+			phys = 1;
+		}
+	}
+	*exempt = 0;
+	for (j = 0; *req != '\0'; req += (uint8_t)*req + 1, j++) {
+		if (!(found & (1u << j))) {
+			omacp_slice m;
+			m.ptr = (const uint8_t *)req + 1;
+			m.len = (uint8_t)*req;
+			return invalid(res, OMACP_E_DOC_INVALID, n, "lacks %m", m);
+		}
+	}
+	if (t == T_PXLOGICAL && !phys)
+		return invalid(res, OMACP_E_DOC_INVALID, n, "lacks PXPHYSICAL");
+	return OMACP_OK;
+}
+
+#define NO_DEPTH ((unsigned)-1)
+
+/* Validate.  With a run r: r->bad receives the offending node (NULL when
+ * the root), r->plain whether the document has no mwid="1" and no query or
+ * delete at all, r->defs the document's definitions (complete when they
+ * fit).  One pre-order walk; ex is the depth of the exempt characteristic
+ * the walk is in (NO_DEPTH: none), oma whether the current item has an OMA
+ * root type. */
+static omacp_err validate_doc(const omacp_doc *doc, omacp_result *res,
+                              omacp_cm_run *r)
+{
+	const omacp_node *n, *root, *bad_ = NULL, **bad = &bad_;
+	unsigned d = 1, ex = NO_DEPTH;
+	int oma = 0, plain_ = 1, *plain = &plain_;
+	if (r != NULL) {
+		bad = &r->bad;
+		plain = &r->plain;
+		r->defs.ahead = NULL;
+		r->defs.n = 0;
+	}
 	*bad = NULL;
+	*plain = 1;
 	if (doc == NULL || doc->root == NULL ||
 	    doc->root->elem != OMACP_ELEM_DOC)
 		return invalid(res, OMACP_E_DOC_STRUCTURE, NULL,
-		               "root is not wap-provisioningdoc", NULL, NULL);
+		               "root is not wap-provisioningdoc");
 	root = doc->root;
-	for (n = omacp_node_next_preorder(root); n != NULL;
-	     n = omacp_node_next_preorder(n)) {
+	n = root->first;
+	while (n != NULL) {
 		const omacp_node *par = n->parent;
 		omacp_elem e = n->elem;
-		int t, pt;
+		int charl = is_char_like(e), mwid;
+		omacp_slice key;
 		*bad = n;
-		if (is_char_like(e)) {
-			if (omacp_node_type(n).ptr == NULL)
-				return invalid(res, OMACP_E_DOC_ATTR, n, "without type", NULL, NULL);
-			if (par->elem != OMACP_ELEM_DOC &&
-			    par->elem != OMACP_ELEM_CHARACTERISTIC)
-				return invalid(res, OMACP_E_DOC_STRUCTURE, n, "misplaced", NULL, NULL);
-			if (e != OMACP_ELEM_CHARACTERISTIC && n->first != NULL)
-				return invalid(res, OMACP_E_DOC_STRUCTURE, n,
-				               "has children", NULL, NULL);
-		} else if (is_parm_like(e)) {
-			if (omacp_node_name(n).ptr == NULL)
-				return invalid(res, OMACP_E_DOC_ATTR, n, "without name", NULL, NULL);
-			if (par->elem != OMACP_ELEM_CHARACTERISTIC)
-				return invalid(res, OMACP_E_DOC_STRUCTURE, n, "misplaced", NULL, NULL);
-			if (n->first != NULL)
-				return invalid(res, OMACP_E_DOC_STRUCTURE, n,
-				               "has children", NULL, NULL);
+		if (e < OMACP_ELEM_CHARACTERISTIC || e > OMACP_ELEM_NOPARM)
+			return invalid(res, OMACP_E_DOC_STRUCTURE, n, "not allowed here");
+		key = key_of(n, &mwid);
+		if (mwid || is_query_or_delete(e))
+			*plain = 0;
+		if (key.ptr == NULL)
+			return invalid(res, OMACP_E_DOC_ATTR, n,
+			               charl ? "without type" : "without name");
+		if (par->elem != OMACP_ELEM_CHARACTERISTIC &&
+		    !(charl && par->elem == OMACP_ELEM_DOC))
+			return invalid(res, OMACP_E_DOC_STRUCTURE, n, "misplaced");
+		if (e != OMACP_ELEM_CHARACTERISTIC && n->first != NULL)
+			return invalid(res, OMACP_E_DOC_STRUCTURE, n, "has children");
+		if (d <= ex)
+			ex = NO_DEPTH;            /* left the exempt subtree */
+		if (par == root)
+			oma = 0;
+		if (e == OMACP_ELEM_CHARACTERISTIC) {
+			int t = oma_index(key);
+			omacp_err er;
+			if (par == root) {
+				omacp_slice v;
+				unsigned k;
+				if (t >= T_ROOT_COUNT)
+					return invalid(res, OMACP_E_DOC_STRUCTURE, n,
+					               "not allowed at the root");
+				oma = t >= 0;
+				if (r != NULL && (k = item_def(n, key, &v)) != 0)
+					defs_add(&r->defs, k, v);
+			}
+			if (oma && ex == NO_DEPTH) {
+				int exempt, pt = par != root ? oma_index(TYPE(par)) : 0;
+				/* the nesting error comes first, unless n is exempt */
+				if (par != root && (t < T_ROOT_COUNT || pt < 0 ||
+				                    !(oma_parents[t - T_ROOT_COUNT] & B(pt)))) {
+					if (!wm_step(n))
+						return invalid(res, OMACP_E_DOC_STRUCTURE, n,
+						               "not allowed in %m", TYPE(par));
+					ex = d;
+				} else {
+					if ((er = required(res, n, t, mwid, &exempt)) != OMACP_OK)
+						return er;
+					if (exempt)
+						ex = d;
+				}
+			}
+		}
+		if (n->first != NULL) {
+			n = n->first;
+			d++;
 			continue;
-		} else {
-			return invalid(res, OMACP_E_DOC_STRUCTURE, n, "not allowed here",
-			               NULL, NULL);
 		}
-		if (e != OMACP_ELEM_CHARACTERISTIC)
-			continue;
-		t = oma_index(omacp_node_type(n));
-		if (par == root) {
-			if (t >= T_ROOT_COUNT)
-				return invalid(res, OMACP_E_DOC_STRUCTURE, n,
-				               "not allowed at the root", NULL, NULL);
-		} else if (oma_checked(n)) {
-			pt = oma_index(omacp_node_type(par));
-			if (t < 0 || pt < 0 || !(oma_parents[t] & B(pt)))
-				return invalid(res, OMACP_E_DOC_STRUCTURE, n,
-				               "not allowed in ", NULL, par);
+		while (n != NULL && n->next == NULL) {
+			n = n->parent;
+			d--;
 		}
-		if (t >= 0 && oma_checked(n)) {
-			const char *req = oma_required[t];
-			for (; *req != '\0'; req += strlen(req) + 1)
-				if (omacp_node_parm(n, req) == NULL)
-					return invalid(res, OMACP_E_DOC_INVALID, n, "lacks ", req, NULL);
-			if (t == T_PXLOGICAL && omacp_node_child(n, "PXPHYSICAL") == NULL)
-				return invalid(res, OMACP_E_DOC_INVALID, n, "lacks ",
-				               "PXPHYSICAL", NULL);
-		}
+		if (n != NULL)
+			n = n->next;
 	}
 	*bad = NULL;
 	return OMACP_OK;
@@ -306,8 +569,7 @@ static omacp_err validate_doc(const omacp_doc *doc, omacp_result *res,
 
 omacp_err omacp_cm_validate_doc(const omacp_doc *doc, omacp_result *res)
 {
-	const omacp_node *bad;
-	return validate_doc(doc, res, &bad);
+	return validate_doc(doc, res, NULL);
 }
 
 /* ------------------------------------------------------------- registry */
@@ -327,7 +589,7 @@ const omacp_csp *omacp_cm_find(const omacp_cm *cm, omacp_slice type)
 	if (type.ptr == NULL)
 		return NULL;
 	for (i = 0; i < cm->n_csps; i++)
-		if (cm->csps[i].type != NULL && omacp_slice_eq(type, cm->csps[i].type))
+		if (cm->csps[i].type != NULL && eqz(type, cm->csps[i].type))
 			return &cm->csps[i];
 	return NULL;
 }
@@ -363,111 +625,86 @@ omacp_err omacp_csp_emit_parm(omacp_event_fn out, void *out_user,
 /* ------------------------------------------------------------- chaining */
 
 #define NEXT(user) ((const omacp_csp *)(user))
+#define NEXT_OP(user, op)                                                     \
+	(NEXT(user) != NULL && NEXT(user)->ops != NULL ? NEXT(user)->ops->op : NULL)
 
 omacp_err omacp__chain_validate(void *user, omacp_csp_call *call)
 {
-	const omacp_csp *n = NEXT(user);
-	if (n == NULL || n->ops == NULL || n->ops->validate == NULL)
-		return OMACP_OK;
-	return n->ops->validate(n->user, call);
+	omacp_err (*f)(void *, omacp_csp_call *) = NEXT_OP(user, validate);
+	return f != NULL ? f(NEXT(user)->user, call) : OMACP_OK;
 }
 
 omacp_err omacp__chain_apply(void *user, omacp_csp_call *call)
 {
-	const omacp_csp *n = NEXT(user);
-	if (n == NULL || n->ops == NULL || n->ops->apply == NULL)
-		return OMACP_OK;
-	return n->ops->apply(n->user, call);
+	omacp_err (*f)(void *, omacp_csp_call *) = NEXT_OP(user, apply);
+	return f != NULL ? f(NEXT(user)->user, call) : OMACP_OK;
 }
 
 omacp_err omacp__chain_commit(void *user, omacp_csp_call *call)
 {
-	const omacp_csp *n = NEXT(user);
-	if (n == NULL || n->ops == NULL || n->ops->commit == NULL)
-		return OMACP_OK;
-	return n->ops->commit(n->user, call);
+	omacp_err (*f)(void *, omacp_csp_call *) = NEXT_OP(user, commit);
+	return f != NULL ? f(NEXT(user)->user, call) : OMACP_OK;
 }
 
 void omacp__chain_rollback(void *user, omacp_csp_call *call)
 {
-	const omacp_csp *n = NEXT(user);
-	if (n != NULL && n->ops != NULL && n->ops->rollback != NULL)
-		n->ops->rollback(n->user, call);
+	void (*f)(void *, omacp_csp_call *) = NEXT_OP(user, rollback);
+	if (f != NULL)
+		f(NEXT(user)->user, call);
 }
 
 omacp_err omacp__chain_query(void *user, omacp_csp_call *call,
                              const omacp_node *q, omacp_event_fn out,
                              void *out_user)
 {
-	const omacp_csp *n = NEXT(user);
-	if (n == NULL || n->ops == NULL || n->ops->query == NULL)
-		return OMACP_OK;
-	return n->ops->query(n->user, call, q, out, out_user);
+	omacp_err (*f)(void *, omacp_csp_call *, const omacp_node *,
+	               omacp_event_fn, void *) = NEXT_OP(user, query);
+	return f != NULL ? f(NEXT(user)->user, call, q, out, out_user) : OMACP_OK;
 }
 
 /* ------------------------------------------------------------- metabase */
 
-/* Steps of n below its top-level item, outermost first, in chain[0..k). */
-static size_t path_of(const omacp_node *n, const omacp_node *chain[],
-                      size_t cap)
+/* Number of steps entry path p matches of the path from the item down to n
+ * (of `steps` steps), or 0. */
+static size_t entry_match(const char *p, const omacp_node *n, size_t steps)
 {
-	size_t k = 0, i;
-	const omacp_node *x;
-	for (x = n; x != NULL && x->parent != NULL && x->parent->parent != NULL;
-	     x = x->parent)
-		if (k < cap)
-			chain[k++] = x;
-	for (i = 0; i < k / 2; i++) {   /* reverse */
-		const omacp_node *t = chain[i];
-		chain[i] = chain[k - 1 - i];
-		chain[k - 1 - i] = t;
-	}
-	return k;
-}
-
-/* Number of steps entry path p matches of chain[0..k), or 0. */
-static size_t entry_match(const char *p, const omacp_node *const chain[],
-                          size_t k)
-{
-	size_t steps = 0;
-	while (*p != '\0') {
-		const char *end = strchr(p, '/');
-		size_t len = end != NULL ? (size_t)(end - p) : strlen(p);
-		omacp_slice s;
-		if (steps >= k)
+	size_t i;
+	for (i = 0; i < steps; i++) {
+		const omacp_node *x = n;
+		const char *end;
+		size_t len, up;
+		if (*p == '\0')
+			return i;
+		end = strchr(p, '/');
+		len = end != NULL ? (size_t)(end - p) : strlen(p);
+		for (up = steps - 1 - i; up > 0; up--)
+			x = x->parent;
+		if (!(len == 1 && p[0] == '*') && !omacp__is(omacp__label(x), p, len))
 			return 0;
-		s = label(chain[steps]);
-		if (!(len == 1 && p[0] == '*') &&
-		    !(s.ptr != NULL && s.len == len && memcmp(s.ptr, p, len) == 0))
-			return 0;
-		steps++;
 		p += len;
 		if (*p == '/')
 			p++;
 	}
-	return steps;
+	return *p == '\0' ? steps : 0;
 }
 
-/* The roles of which one is needed for node n of an item of csp. */
+/* The roles of which one is needed for node n (depth steps below its item)
+ * of an item of csp. */
 static uint32_t needed_roles(const omacp_csp *csp, const omacp_node *n,
-                             int *write)
+                             size_t steps, int write)
 {
-	const omacp_node *chain[OMACP_MAX_DEPTH + 1];
-	size_t k = path_of(n, chain, OMACP_MAX_DEPTH + 1), best = 0, i;
-	int charl = is_char_like(n->elem);
+	size_t best = 0, i;
 	uint32_t mask;
-	*write = n->elem != OMACP_ELEM_CHARACTERISTIC_QUERY &&
-	         n->elem != OMACP_ELEM_PARM_QUERY;
-	if (charl)
-		mask = *write ? csp->char_write : csp->char_read;
+	if (is_char_like(n->elem))
+		mask = write ? csp->char_write : csp->char_read;
 	else
-		mask = *write ? csp->parm_write : csp->parm_read;
+		mask = write ? csp->parm_write : csp->parm_read;
 	for (i = 0; i < csp->n_entries && csp->entries != NULL; i++) {
-		size_t m = entry_match(csp->entries[i].path, chain, k);
+		size_t m = entry_match(csp->entries[i].path, n, steps);
 		if (m > best) {
 			best = m;
-			mask = *write ? csp->entries[i].write_roles
-			              : csp->entries[i].read_roles;
+			mask = write ? csp->entries[i].write_roles
+			             : csp->entries[i].read_roles;
 		}
 	}
 	return mask;
@@ -475,28 +712,10 @@ static uint32_t needed_roles(const omacp_csp *csp, const omacp_node *n,
 
 /* ------------------------------------------------------------- process */
 
-enum { PH_VALIDATE, PH_APPLY, PH_COMMIT };
+enum { PH_VALIDATE, PH_APPLY, PH_COMMIT, PH_ROLLBACK };
 
-typedef struct run {
-	const omacp_cm *cm;
-	const omacp_doc *doc;
-	omacp_policy pol;          /* cm->policy with state = old state */
-	uint32_t roles;
-	omacp_state *ns;
-	omacp_result *res;
-	const omacp_node *bad;     /* node to mark in the result document */
-} run;
-
-static void line_err(omacp__line *l, omacp_err e)
-{
-	omacp__line_str(l, " failed with error ");
-	if ((int)e < 0)
-		omacp__line_str(l, "-");
-	omacp__line_dec(l, (uint32_t)((int)e < 0 ? -(int)e : (int)e));
-}
-
-static void call_init(const run *r, omacp_csp_call *c, const omacp_node *item,
-                      unsigned idx)
+void omacp__call_init(const omacp_cm_run *r, omacp_csp_call *c,
+                      const omacp_node *item, unsigned idx)
 {
 	memset(c, 0, sizeof *c);
 	c->node = item;
@@ -505,20 +724,38 @@ static void call_init(const run *r, omacp_csp_call *c, const omacp_node *item,
 	c->roles = r->roles;
 	c->policy = &r->pol;
 	c->state = r->ns;
+	c->run_ = r;
 }
 
-/* The CSP of item, or NULL when the item is skipped (dropped, or unknown
- * with the ignore knob).  *unknown is set when no CSP exists. */
-static const omacp_csp *item_csp(const run *r, const omacp_node *item,
-                                 int *unknown)
+const omacp_csp *omacp__item_csp(const omacp_cm_run *r,
+                                 const omacp_node *item, int *unknown)
 {
 	const omacp_csp *csp;
 	*unknown = 0;
-	if (omacp_cm_dropped(r->doc, item))
+	if (OMACP__CHAR_IS(item, "PXLOGICAL") && pxl_drop(r, r->doc, item))
 		return NULL;
-	csp = omacp_cm_find(r->cm, omacp_node_type(item));
+	csp = omacp_cm_find(r->cm, TYPE(item));
 	if (csp == NULL)
 		*unknown = 1;
+	return csp;
+}
+
+/* omacp__item_csp for item number i, remembering the decision of the first
+ * 64 items for the later phases. */
+static const omacp_csp *csp_at(omacp_cm_run *r, const omacp_node *item,
+                               unsigned i, int *unknown)
+{
+	const omacp_csp *csp;
+	*unknown = 0;
+	if (i < r->n_known)
+		return (r->skip[i / 32u] >> (i % 32u)) & 1u
+		           ? NULL : omacp_cm_find(r->cm, TYPE(item));
+	csp = omacp__item_csp(r, item, unknown);
+	if (i == r->n_known && i < 64u) {
+		if (csp == NULL)
+			r->skip[i / 32u] |= 1u << (i % 32u);
+		r->n_known++;
+	}
 	return csp;
 }
 
@@ -531,230 +768,79 @@ static void set_status(omacp_result *res, unsigned idx, omacp_char_status s,
 	}
 }
 
-static void reason_head(omacp__line *l, omacp_result *res, const omacp_node *item)
-{
-	omacp_slice t = omacp_node_type(item);
-	omacp__line_init(l, res->reason, sizeof res->reason);
-	omacp__line_str(l, "rejected: ");
-	omacp__line_mem(l, t.ptr, t.len);
-}
-
-static void reason_roles(omacp__line *l, uint32_t roles)
-{
-	omacp__line_str(l, " (roles ");
-	omacp__line_hex(l, roles);
-	omacp__line_str(l, ")");
-}
-
-/* Reason for a failing CSP op. */
-static void csp_failure(run *r, const omacp_node *item, omacp_csp_call *c,
-                        const char *op, omacp_err e)
-{
-	omacp__line l;
-	reason_head(&l, r->res, item);
-	omacp__line_str(&l, ": ");
-	if (c->desc[0] != '\0') {
-		omacp__line_str(&l, c->desc);
-	} else {
-		omacp__line_str(&l, op);
-		line_err(&l, e);
-	}
-	reason_roles(&l, r->roles);
-	if (c->policy_id != 0)
-		r->res->policy = c->policy_id;
-	r->bad = c->err_node != NULL ? c->err_node : item;
-}
-
-static const omacp_node *nth_item(const omacp_doc *doc, unsigned k)
-{
-	const omacp_node *c = doc->root->first;
-	while (c != NULL && k-- > 0)
-		c = c->next;
-	return c;
-}
-
 /* Roll back the items before index `upto` that were applied, newest first. */
-static void rollback_before(run *r, unsigned upto)
+static void rollback_before(omacp_cm_run *r, unsigned upto)
 {
 	unsigned k = upto;
 	while (k-- > 0) {
-		const omacp_node *item = nth_item(r->doc, k);
+		const omacp_node *item = r->doc->root->first;
+		unsigned j;
 		int unknown;
-		const omacp_csp *csp = item_csp(r, item, &unknown);
-		omacp_csp_call c;
-		if (csp == NULL || item->elem == OMACP_ELEM_CHARACTERISTIC_QUERY ||
-		    csp->ops == NULL || csp->ops->rollback == NULL)
-			continue;
-		call_init(r, &c, item, k);
-		csp->ops->rollback(csp->user, &c);
+		const omacp_csp *csp;
+		for (j = 0; j < k; j++)
+			item = item->next;
+		csp = csp_at(r, item, k, &unknown);
+		if (csp != NULL)
+			(void)omacp__cm_call(r, csp, item, k, PH_ROLLBACK);
 	}
 }
 
 /* Metabase check of item and everything below it. */
-static omacp_err check_access(run *r, const omacp_csp *csp,
+static omacp_err check_access(omacp_cm_run *r, const omacp_csp *csp,
                               const omacp_node *item)
 {
 	const omacp_node *n = item;
-	do {
-		int write;
-		uint32_t need = needed_roles(csp, n, &write);
+	size_t d = 0;
+	if ((csp->entries == NULL || csp->n_entries == 0) &&
+	    (r->roles & csp->char_read) && (r->roles & csp->char_write) &&
+	    (r->roles & csp->parm_read) && (r->roles & csp->parm_write))
+		return OMACP_OK;            /* every node passes */
+	for (;;) {
+		int write = n->elem != OMACP_ELEM_CHARACTERISTIC_QUERY &&
+		            n->elem != OMACP_ELEM_PARM_QUERY;
+		uint32_t need = needed_roles(csp, n, d, write);
 		if (!(need & r->roles)) {
-			omacp__line l;
-			omacp_slice s = label(n);
-			reason_head(&l, r->res, item);
-			omacp__line_str(&l, ": ");
-			omacp__line_str(&l, omacp_elem_name(n->elem));
-			omacp__line_str(&l, " ");
-			omacp__line_mem(&l, s.ptr, s.len);
-			omacp__line_str(&l, " needs one of the roles ");
-			omacp__line_hex(&l, need);
-			omacp__line_str(&l, write ? " to write" : " to read");
-			reason_roles(&l, r->roles);
+			omacp__fmt(r->res->reason, sizeof r->res->reason,
+			           "rejected: %m: %s %m needs one of the roles %x to %s"
+			           " (roles %x)",
+			           TYPE(item), omacp_elem_name(n->elem), omacp__label(n),
+			           need, write ? "write" : "read", r->roles);
 			r->bad = n;
 			return OMACP_E_ROLE;
 		}
-		n = omacp_node_next_preorder(n);
-	} while (n != NULL && n->depth > item->depth);
-	return OMACP_OK;
-}
-
-/* ----------------------------------------------------- result document */
-
-typedef struct qsink {
-	omacp_event_fn fn;
-	void *user;
-	unsigned base;
-	size_t count;
-} qsink;
-
-static omacp_err qsink_event(void *user, const omacp_event *ev)
-{
-	qsink *q = (qsink *)user;
-	omacp_event e = *ev;
-	e.depth += q->base;
-	q->count++;
-	return q->fn(q->user, &e);
-}
-
-static omacp_err emit(const run *r, const omacp_node *n, omacp_elem elem,
-                      const char *desc, omacp_event_kind kind)
-{
-	omacp_attr a[OMACP_MAX_ATTRS + 1];
-	omacp_event ev;
-	size_t k = 0;
-	memset(&ev, 0, sizeof ev);
-	ev.kind = kind;
-	ev.elem = elem;
-	ev.depth = n->depth;
-	ev.offset = n->offset;
-	if (kind == OMACP_EV_START) {
-		for (k = 0; k < n->n_attrs && k < OMACP_MAX_ATTRS; k++)
-			a[k] = n->attrs[k];
-		if (desc != NULL) {
-			a[k].name.ptr = (const uint8_t *)"desc";
-			a[k].name.len = 4;
-			a[k].value.ptr = (const uint8_t *)desc;
-			a[k].value.len = strlen(desc);
-			k++;
+		if (n->first != NULL) {
+			n = n->first;
+			d++;
+			continue;
 		}
-		ev.n_attrs = k;
-		ev.attrs = k > 0 ? a : NULL;
-	}
-	return r->cm->result_fn(r->cm->result_user, &ev);
-}
-
-static omacp_elem error_twin(omacp_elem e)
-{
-	return (e >= OMACP_ELEM_CHARACTERISTIC && e <= OMACP_ELEM_NOPARM)
-	           ? (omacp_elem)((int)e + 6)
-	           : e;
-}
-
-/* Answer query node q (accepted documents only). */
-static omacp_err answer(const run *r, const omacp_node *q)
-{
-	const omacp_node *item = top_of(q);
-	int unknown;
-	const omacp_csp *csp = item_csp(r, item, &unknown);
-	omacp_csp_call c;
-	qsink s;
-	omacp_err e;
-	if (csp == NULL)                   /* dropped or ignored: leave as is */
-		goto unchanged;
-	if (csp->ops == NULL || csp->ops->query == NULL)
-		goto fail;
-	call_init(r, &c, item, 0);
-	s.fn = r->cm->result_fn;
-	s.user = r->cm->result_user;
-	s.base = q->depth;
-	s.count = 0;
-	e = csp->ops->query(csp->user, &c, q, qsink_event, &s);
-	if (e != OMACP_OK) {
-		if (s.count > 0)
-			return e;
-		goto fail;
-	}
-	if (s.count > 0)
-		return OMACP_OK;
-	e = emit(r, q, q->elem == OMACP_ELEM_PARM_QUERY ? OMACP_ELEM_NOPARM
-	                                                : OMACP_ELEM_NOCHARACTERISTIC,
-	         NULL, OMACP_EV_START);
-	if (e == OMACP_OK)
-		e = emit(r, q, q->elem == OMACP_ELEM_PARM_QUERY
-		                   ? OMACP_ELEM_NOPARM
-		                   : OMACP_ELEM_NOCHARACTERISTIC,
-		         NULL, OMACP_EV_END);
-	return e;
-fail:
-	e = emit(r, q, error_twin(q->elem), "query failed", OMACP_EV_START);
-	return e != OMACP_OK ? e : emit(r, q, error_twin(q->elem), NULL, OMACP_EV_END);
-unchanged:
-	e = emit(r, q, q->elem, NULL, OMACP_EV_START);
-	return e != OMACP_OK ? e : emit(r, q, q->elem, NULL, OMACP_EV_END);
-}
-
-static omacp_err result_doc(const run *r, int accepted)
-{
-	const omacp_node *n = r->doc->root;
-	const char *desc = r->res->reason;
-	omacp_err e;
-	if (strncmp(desc, "rejected: ", 10) == 0)
-		desc += 10;
-	while (n != NULL) {
-		omacp_elem el = n == r->bad ? error_twin(n->elem) : n->elem;
-		if (accepted && (n->elem == OMACP_ELEM_PARM_QUERY ||
-		                 n->elem == OMACP_ELEM_CHARACTERISTIC_QUERY)) {
-			if ((e = answer(r, n)) != OMACP_OK)
-				return e;
-		} else {
-			e = emit(r, n, el, n == r->bad ? desc : NULL, OMACP_EV_START);
-			if (e != OMACP_OK)
-				return e;
-			if (n->first != NULL) {
-				n = n->first;
-				continue;
-			}
-			if ((e = emit(r, n, el, NULL, OMACP_EV_END)) != OMACP_OK)
-				return e;
-		}
-		while (n != NULL && n->next == NULL) {
+		while (d > 0 && n->next == NULL) {
 			n = n->parent;
-			if (n != NULL) {
-				el = n == r->bad ? error_twin(n->elem) : n->elem;
-				if ((e = emit(r, n, el, NULL, OMACP_EV_END)) != OMACP_OK)
-					return e;
-			}
+			d--;
 		}
-		if (n != NULL)
-			n = n->next;
+		if (d == 0)
+			return OMACP_OK;
+		n = n->next;
 	}
-	return OMACP_OK;
 }
 
-/* ----------------------------------------------------------- the driver */
+/* Emit the result document when one is asked for (the writer is called
+ * directly when implicit, so its address is taken only by hosts). */
+static omacp_err result_doc(const omacp_cm_run *r, int accepted)
+{
+	const omacp_cm *cm = r->cm;
+	if (cm->result_fn == NULL)
+		return OMACP_OK;
+	if (cm->result_doc != NULL)
+		return cm->result_doc(r, accepted);
+#if OMACP_CM_IMPLICIT_RESULT
+	return omacp_cm_result_doc(r, accepted);
+#else
+	return OMACP_OK;
+#endif
+}
 
-static omacp_err reject(run *r, const omacp_state *old, unsigned failed,
-                        omacp_err code)
+static omacp_err reject(omacp_cm_run *r, const omacp_state *old,
+                        unsigned failed, omacp_err code)
 {
 	size_t i;
 	memcpy(r->ns, old, sizeof *old);
@@ -769,36 +855,90 @@ static omacp_err reject(run *r, const omacp_state *old, unsigned failed,
 	}
 	r->res->code = code;
 	r->res->verdict = OMACP_REJECTED;
-	if (r->cm->result_fn != NULL)
-		(void)result_doc(r, 0);
+	(void)result_doc(r, 0);
 	return OMACP_REJECTED;
 }
 
 /* Run one phase over every item in document order.  Returns OMACP_OK, or
  * the error of the failing item (its index in *at; reason and bad node
  * set).  A commit failure is recorded and the phase goes on. */
-static omacp_err phase(run *r, int ph, unsigned *at)
+/* Call op ph of csp for item number i.  A failure of validate or apply
+ * sets the reason and the bad node and is returned; a commit failure is
+ * recorded (the first one) and OMACP_OK returned.  Not inlined into the
+ * phase loop, so the call record is not on the stack while the loop looks
+ * at the document. */
+omacp_err omacp__cm_call(omacp_cm_run *r, const omacp_csp *csp,
+                         const omacp_node *item, unsigned i, int ph)
+{
+	omacp_csp_call c;
+	omacp__line l;
+	omacp_err e, (*fn)(void *, omacp_csp_call *);
+	if (item->elem == OMACP_ELEM_CHARACTERISTIC_QUERY || csp->ops == NULL)
+		return OMACP_OK;
+	omacp__call_init(r, &c, item, i);
+	if (ph == PH_ROLLBACK) {
+		if (csp->ops->rollback != NULL)
+			csp->ops->rollback(csp->user, &c);
+		return OMACP_OK;
+	}
+	fn = ph == PH_VALIDATE ? csp->ops->validate
+	   : ph == PH_APPLY ? csp->ops->apply : csp->ops->commit;
+	if (fn == NULL || (e = fn(csp->user, &c)) == OMACP_OK)
+		return OMACP_OK;
+	if (e > 0)
+		e = OMACP_E_CALLBACK;
+	if (ph == PH_COMMIT) {
+		if (r->res->code == OMACP_OK) {
+			r->res->code = e;
+			set_status(r->res, i, OMACP_CHAR_APPLIED, e);
+			omacp__fmt(r->res->reason, sizeof r->res->reason,
+			           "accepted: but the commit of %m failed with error %d",
+			           TYPE(item), (int)e);
+		}
+		return OMACP_OK;
+	}
+	omacp__line_init(&l, r->res->reason, sizeof r->res->reason);
+	omacp__line_fmt(&l, "rejected: %m: ", TYPE(item));
+	if (c.desc[0] != '\0')
+		omacp__line_fmt(&l, "%s", c.desc);
+	else
+		omacp__line_fmt(&l, "%s failed with error %d",
+		                ph == PH_VALIDATE ? "validate" : "apply", (int)e);
+	omacp__line_fmt(&l, " (roles %x)", r->roles);
+	if (c.policy_id != 0)
+		r->res->policy = c.policy_id;
+	r->bad = c.err_node != NULL ? c.err_node : item;
+	return e;
+}
+
+/* Run one phase over every item in document order.  Returns OMACP_OK, or
+ * the error of the failing item (its index in *at; reason and bad node
+ * set).  A commit failure is recorded and the phase goes on. */
+static omacp_err phase(omacp_cm_run *r, int ph, unsigned *at)
 {
 	const omacp_node *item;
 	unsigned i;
-	omacp_csp_call c;
 	omacp_err e;
 	int unknown;
+	if (!r->defs_all)
+		defs_reset(&r->defs, r->doc);
 	for (i = 0, item = r->doc->root->first; item != NULL;
 	     item = item->next, i++) {
-		const omacp_csp *csp = item_csp(r, item, &unknown);
-		omacp_err (*fn)(void *, omacp_csp_call *) = NULL;
+		const omacp_csp *csp;
 		*at = i;
+		if (!r->defs_all)
+			defs_at(&r->defs, i);
+		csp = csp_at(r, item, i, &unknown);
 		if (ph == PH_VALIDATE) {
 			if (csp == NULL) {
-				omacp__line l;
 				if (!unknown ||
 				    (r->pol.opts.flags & OMACP_OPT_UNKNOWN_IGNORE)) {
 					set_status(r->res, i, OMACP_CHAR_IGNORED, OMACP_OK);
 					continue;
 				}
-				reason_head(&l, r->res, item);
-				omacp__line_str(&l, ": no CSP registered for this type");
+				omacp__fmt(r->res->reason, sizeof r->res->reason,
+				           "rejected: %m: no CSP registered for this type",
+				           TYPE(item));
 				r->bad = item;
 				return OMACP_E_CSP_UNKNOWN;
 			}
@@ -809,33 +949,8 @@ static omacp_err phase(run *r, int ph, unsigned *at)
 			continue;
 		if (ph == PH_COMMIT)
 			set_status(r->res, i, OMACP_CHAR_APPLIED, OMACP_OK);
-		if (item->elem == OMACP_ELEM_CHARACTERISTIC_QUERY || csp->ops == NULL)
-			continue;
-		fn = ph == PH_VALIDATE ? csp->ops->validate
-		   : ph == PH_APPLY ? csp->ops->apply : csp->ops->commit;
-		if (fn == NULL)
-			continue;
-		call_init(r, &c, item, i);
-		e = fn(csp->user, &c);
-		if (e == OMACP_OK)
-			continue;
-		if (e > 0)
-			e = OMACP_E_CALLBACK;
-		if (ph == PH_COMMIT) {
-			if (r->res->code == OMACP_OK) {
-				omacp__line l;
-				omacp_slice t = omacp_node_type(item);
-				r->res->code = e;
-				set_status(r->res, i, OMACP_CHAR_APPLIED, e);
-				omacp__line_init(&l, r->res->reason, sizeof r->res->reason);
-				omacp__line_str(&l, "accepted: but the commit of ");
-				omacp__line_mem(&l, t.ptr, t.len);
-				line_err(&l, e);
-			}
-			continue;
-		}
-		csp_failure(r, item, &c, ph == PH_VALIDATE ? "validate" : "apply", e);
-		return e;
+		if ((e = omacp__cm_call(r, csp, item, i, ph)) != OMACP_OK)
+			return e;
 	}
 	*at = i;
 	return OMACP_OK;
@@ -845,7 +960,7 @@ omacp_err omacp_cm_process(const omacp_cm *cm, const omacp_doc *doc,
                            uint32_t roles, const omacp_state *old_state,
                            omacp_state *new_state, omacp_result *res)
 {
-	run r;
+	omacp_cm_run r;
 	const omacp_node *item;
 	unsigned at;
 	omacp_err e;
@@ -862,13 +977,14 @@ omacp_err omacp_cm_process(const omacp_cm *cm, const omacp_doc *doc,
 	r.roles = roles;
 	r.ns = new_state;
 	r.res = res;
+	defs_reset(&r.defs, doc);
 	res->roles = roles;
 	res->manager = (roles & OMACP_ROLE_MANAGER) != 0;
 	res->n_chars = res->n_chars_total = 0;
 	for (item = doc->root->first; item != NULL; item = item->next) {
 		if (res->n_chars < OMACP_RESULT_MAX_CHARS) {
 			omacp_char_result *cr = &res->chars[res->n_chars++];
-			omacp_slice t = omacp_node_type(item);
+			omacp_slice t = TYPE(item);
 			omacp__line l;
 			omacp__line_init(&l, cr->type, sizeof cr->type);
 			omacp__line_mem(&l, t.ptr, t.len);
@@ -880,8 +996,12 @@ omacp_err omacp_cm_process(const omacp_cm *cm, const omacp_doc *doc,
 	}
 
 	/* 0. ProvCont validation; 1. registry, metabase, validate */
-	if ((e = validate_doc(doc, res, &r.bad)) != OMACP_OK)
+	if ((e = validate_doc(doc, res, &r)) != OMACP_OK) {
+		defs_reset(&r.defs, doc);
 		return reject(&r, old_state, (unsigned)-1, e);
+	}
+	/* the walk saw every definition: complete unless they overflowed */
+	r.defs_all = r.defs.n <= OMACP__DEFS;
 	if ((e = phase(&r, PH_VALIDATE, &at)) != OMACP_OK)
 		return reject(&r, old_state, at, e);
 	/* 2. apply in document order */
@@ -892,12 +1012,10 @@ omacp_err omacp_cm_process(const omacp_cm *cm, const omacp_doc *doc,
 	/* 3. persist */
 	if (cm->save_state != NULL &&
 	    (e = cm->save_state(cm->save_user, new_state)) != OMACP_OK) {
-		omacp__line l;
 		if (e > 0)
 			e = OMACP_E_CALLBACK;
-		omacp__line_init(&l, res->reason, sizeof res->reason);
-		omacp__line_str(&l, "rejected: saving the new state");
-		line_err(&l, e);
+		omacp__fmt(res->reason, sizeof res->reason,
+		           "rejected: saving the new state failed with error %d", (int)e);
 		rollback_before(&r, at);
 		r.bad = NULL;
 		return reject(&r, old_state, (unsigned)-1, e);
@@ -906,18 +1024,14 @@ omacp_err omacp_cm_process(const omacp_cm *cm, const omacp_doc *doc,
 	res->code = OMACP_OK;
 	res->verdict = OMACP_ACCEPTED;
 	if (res->reason[0] == '\0') {
-		omacp__line l;
 		unsigned k, n = 0;
 		for (k = 0; k < res->n_chars; k++)
 			n += res->chars[k].status != OMACP_CHAR_IGNORED;
-		omacp__line_init(&l, res->reason, sizeof res->reason);
-		omacp__line_str(&l, "accepted: ");
-		omacp__line_dec(&l, n);
-		omacp__line_str(&l, " items applied");
-		reason_roles(&l, roles);
+		omacp__fmt(res->reason, sizeof res->reason,
+		           "accepted: %u items applied (roles %x)", (uint32_t)n, roles);
 	}
 	(void)phase(&r, PH_COMMIT, &at);
-	if (cm->result_fn != NULL && (e = result_doc(&r, 1)) != OMACP_OK)
+	if ((e = result_doc(&r, 1)) != OMACP_OK)
 		return e;
 	return OMACP_ACCEPTED;
 }

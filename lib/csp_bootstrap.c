@@ -1,13 +1,12 @@
 /* Built-in CSP: BOOTSTRAP (PROVURL -> TPS, the bootstrapped flag). */
 #include <string.h>
 #include "omacp/csp.h"
-#include "policy_int.h"
 #include "csp_int.h"
 
 static int is_provurl(const omacp_node *p)
 {
 	return p->elem == OMACP_ELEM_PARM &&
-	       omacp_slice_eq(omacp_node_name(p), "PROVURL");
+	       OMACP__IS(OMACP__ATTR(p, "name"), "PROVURL");
 }
 
 /* 1 when v is 1..OMACP_STATE_URL_MAX bytes, no NUL, and starts with
@@ -40,7 +39,7 @@ static omacp_err bs_validate(void *user, omacp_csp_call *call)
 	for (p = c->first; p != NULL; p = p->next) {
 		if (!is_provurl(p))
 			continue;
-		if (!url_ok(omacp_node_value(p))) {
+		if (!url_ok(OMACP__ATTR(p, "value"))) {
 			call->err_node = p;
 			omacp__desc(call, "PROVURL is not an http(s) or wsp(s) URL");
 			return OMACP_E_DOC_INVALID;
@@ -56,10 +55,8 @@ static omacp_err bs_validate(void *user, omacp_csp_call *call)
 		if (need == 0)
 			need = OMACP_ROLE_OPERATOR_TPS | OMACP_ROLE_MANAGER;
 		if (!(call->roles & need)) {
-			omacp__line l;
-			omacp__line_init(&l, call->desc, sizeof call->desc);
-			omacp__line_str(&l, "already bootstrapped: needs one of the roles ");
-			omacp__line_hex(&l, need);
+			omacp__fmt(call->desc, sizeof call->desc,
+			           "already bootstrapped: needs one of the roles %x", need);
 			return OMACP_E_ROLE;
 		}
 	}
@@ -70,11 +67,10 @@ static omacp_err bs_apply(void *user, omacp_csp_call *call)
 {
 	const omacp_node *c = call->node, *p, *first;
 	omacp_err e;
-	/* The first BOOTSTRAP of the document replaces the TPS context. */
+	/* The first BOOTSTRAP of the document replaces the TPS context (a
+	 * BOOTSTRAP is never dropped). */
 	for (first = call->doc->root->first; first != NULL; first = first->next)
-		if (first->elem == OMACP_ELEM_CHARACTERISTIC &&
-		    omacp_slice_eq(omacp_node_type(first), "BOOTSTRAP") &&
-		    !omacp_cm_dropped(call->doc, first))
+		if (OMACP__CHAR_IS(first, "BOOTSTRAP"))
 			break;
 	if (first == c)
 		omacp_state_tps_clear(call->state);
@@ -82,7 +78,7 @@ static omacp_err bs_apply(void *user, omacp_csp_call *call)
 		omacp_slice v;
 		if (!is_provurl(p))
 			continue;
-		v = omacp_node_value(p);
+		v = OMACP__ATTR(p, "value");
 		e = omacp_state_tps_add(call->state, (const char *)v.ptr, v.len);
 		if (e != OMACP_OK) {
 			call->err_node = p;
@@ -100,7 +96,7 @@ static omacp_err bs_query(void *user, omacp_csp_call *call,
 {
 	const omacp_state *st = call->state;
 	if (q->elem == OMACP_ELEM_PARM_QUERY &&
-	    omacp_slice_eq(omacp_node_name(q), "PROVURL")) {
+	    OMACP__IS(OMACP__ATTR(q, "name"), "PROVURL")) {
 		if (st == NULL || st->n_tps == 0)
 			return OMACP_OK;
 		return omacp_csp_emit_parm(out, out_user, "PROVURL", 7, st->tps[0],

@@ -1,8 +1,42 @@
-/* Internal helpers shared by the Configuration Manager and the built-in CSPs. */
+/* Internal helpers shared by the Configuration Manager, the result document
+ * and the built-in CSPs. */
 #ifndef OMACP_CSP_INT_H
 #define OMACP_CSP_INT_H
 
 #include "omacp/csp.h"
+#include "policy_int.h"
+
+/* Definitions (NAPDEF NAPID, PXLOGICAL PROXY-ID of top-level items) kept
+ * near the item being processed: a cache in front of the full document scan
+ * that resolves TO-NAPID / TO-PROXY.  Every entry is a real definition, so a
+ * hit is always right; a miss falls back to the scan unless the cache holds
+ * every definition of the document. */
+#define OMACP__DEFS 8
+#define OMACP__DEF_NAPID 1u
+#define OMACP__DEF_PROXY 2u
+
+typedef struct omacp__defs {
+	const omacp_node *ahead;   /* next top-level item not yet looked at  */
+	unsigned ahead_idx;        /* its index                               */
+	unsigned n;                /* definitions added (ring slot n % size)  */
+	omacp_slice v[OMACP__DEFS];
+	uint8_t kind[OMACP__DEFS];
+} omacp__defs;
+
+struct omacp_cm_run {
+	const omacp_cm *cm;
+	const omacp_doc *doc;
+	omacp_policy pol;          /* cm->policy with state = the old state   */
+	uint32_t roles;
+	omacp_state *ns;
+	omacp_result *res;
+	const omacp_node *bad;     /* node to mark in the result document     */
+	omacp__defs defs;
+	int plain;                 /* no mwid="1", no query or delete at all  */
+	int defs_all;              /* defs holds every definition (ahead NULL) */
+	unsigned n_known;          /* leading items whose skip bit is known   */
+	uint32_t skip[2];          /* bit i: item i is skipped (no CSP)       */
+};
 
 /* Forward an op to the chained CSP (`user` is a const omacp_csp * or NULL);
  * success when there is none or it has no such op. */
@@ -17,7 +51,42 @@ omacp_err omacp__chain_query(void *user, omacp_csp_call *call,
 /* Set call->desc to the NUL-terminated text s. */
 void omacp__desc(omacp_csp_call *call, const char *s);
 
-/* 1 when n has attribute `name` equal to s. */
-int omacp__attr_is(const omacp_node *n, const char *name, const char *s);
+/* The value of attribute name (len bytes) of n; ptr NULL when absent. */
+omacp_slice omacp__attr(const omacp_node *n, const char *name, size_t len);
+#define OMACP__ATTR(n, lit) omacp__attr((n), (lit), sizeof(lit) - 1u)
+
+/* 1 when s holds exactly the len bytes of lit. */
+int omacp__is(omacp_slice s, const char *lit, size_t len);
+#define OMACP__IS(s, lit) omacp__is((s), (lit), sizeof(lit) - 1u)
+
+/* 1 when n is a characteristic of type lit. */
+int omacp__char_is(const omacp_node *n, const char *lit, size_t len);
+#define OMACP__CHAR_IS(n, lit) omacp__char_is((n), (lit), sizeof(lit) - 1u)
+
+/* For the item of a call whose CSP looks at its PXPHYSICAL children: 1 when
+ * ProvCont dropping applies to those children (an OMA root type, no Windows
+ * Mobile path on the item). */
+int omacp__drop_scope(const omacp_csp_call *call);
+
+/* 1 when PXPHYSICAL ph (a child of an item with omacp__drop_scope) is
+ * dropped.  call may carry the run's definition cache. */
+int omacp__phys_dropped(const omacp_csp_call *call, const omacp_node *ph);
+
+/* Fill c for item number idx of the run. */
+void omacp__call_init(const omacp_cm_run *r, omacp_csp_call *c,
+                      const omacp_node *item, unsigned idx);
+
+/* The CSP of top-level item, or NULL when it is skipped (dropped, or no CSP;
+ * *unknown then says which). */
+const omacp_csp *omacp__item_csp(const omacp_cm_run *r,
+                                 const omacp_node *item, int *unknown);
+
+/* Call one CSP op for an item of the run (csp.c; external only so that it
+ * stays out of line). */
+omacp_err omacp__cm_call(omacp_cm_run *r, const omacp_csp *csp,
+                         const omacp_node *item, unsigned i, int ph);
+
+/* The label of n: type for characteristics, name for parms. */
+omacp_slice omacp__label(const omacp_node *n);
 
 #endif

@@ -1,7 +1,6 @@
 /* Built-in CSP: PXLOGICAL / PXPHYSICAL (known and trusted PPG addresses). */
 #include <string.h>
 #include "omacp/csp.h"
-#include "policy_int.h"
 #include "csp_int.h"
 
 /* Present with no value or a value other than "0". */
@@ -10,80 +9,102 @@ static int flag_set(const omacp_node *p)
 	omacp_slice v;
 	if (p == NULL)
 		return 0;
-	v = omacp_node_value(p);
-	return v.ptr == NULL || !omacp_slice_eq(v, "0");
+	v = OMACP__ATTR(p, "value");
+	return v.ptr == NULL || !OMACP__IS(v, "0");
 }
 
-/* For PXPHYSICAL ph of PXLOGICAL lg: -1 when it is not an E164 proxy with a
- * PXADDR; else the PPG flags it asks for (0 = not push-enabled). */
-static int phys_flags(const omacp_node *lg, const omacp_node *ph,
-                      omacp_slice *addr)
+/* The first parm child of n named by the i-th entry of the length-prefixed
+ * list names in out[i] (NULL: none), i < 3. */
+static void parms3(const omacp_node *n, const char *names,
+                   const omacp_node *out[3])
 {
-	const omacp_node *t = omacp_node_parm(ph, "PXADDRTYPE");
-	const omacp_node *a = omacp_node_parm(ph, "PXADDR");
-	const omacp_node *pe = omacp_node_parm(ph, "PUSHENABLED");
+	const omacp_node *c;
+	out[0] = out[1] = out[2] = NULL;
+	for (c = n->first; c != NULL; c = c->next) {
+		omacp_slice nm;
+		const char *l;
+		size_t i;
+		if (c->elem != OMACP_ELEM_PARM)
+			continue;
+		nm = OMACP__ATTR(c, "name");
+		for (i = 0, l = names; *l != '\0'; l += (uint8_t)*l + 1, i++)
+			if (out[i] == NULL && omacp__is(nm, l + 1, (uint8_t)*l))
+				out[i] = c;
+	}
+}
+
+static const char lg_names[] = "\005TRUST\013PUSHENABLED";
+static const char ph_names[] = "\012PXADDRTYPE\006PXADDR\013PUSHENABLED";
+
+/* For PXPHYSICAL ph of a PXLOGICAL whose TRUST and PUSHENABLED parms are
+ * lgp[0], lgp[1]: -1 when it is not an E164 proxy with a PXADDR; else the PPG
+ * flags it asks for (0 = not push-enabled), its PXADDR parm in *ap. */
+static int phys_flags(const omacp_node *const lgp[3], const omacp_node *ph,
+                      const omacp_node **ap)
+{
+	const omacp_node *p[3];
 	omacp_slice tv;
 	int f = 0;
-	if (t == NULL || a == NULL)
+	parms3(ph, ph_names, p);
+	if (p[0] == NULL || p[1] == NULL)
 		return -1;
-	tv = omacp_node_value(t);
+	tv = OMACP__ATTR(p[0], "value");
 	if (tv.len != 4 || !omacp__ieq((const char *)tv.ptr, "E164", 4))
 		return -1;
-	*addr = omacp_node_value(a);
-	if (pe == NULL)
-		pe = omacp_node_parm(lg, "PUSHENABLED");
-	if (flag_set(pe)) {
+	*ap = p[1];
+	if (flag_set(p[2] != NULL ? p[2] : lgp[1])) {
 		f = (int)OMACP_PPG_PUSH;
-		if (flag_set(omacp_node_parm(lg, "TRUST")))
+		if (flag_set(lgp[0]))
 			f |= (int)OMACP_PPG_TRUSTED;
 	}
 	return f;
 }
 
-static int is_phys(const omacp_csp_call *call, const omacp_node *n)
+/* A PXPHYSICAL that is not dropped; scope: omacp__drop_scope(call). */
+static int is_phys(const omacp_csp_call *call, int scope, const omacp_node *n)
 {
-	return n->elem == OMACP_ELEM_CHARACTERISTIC &&
-	       omacp_slice_eq(omacp_node_type(n), "PXPHYSICAL") &&
-	       !omacp_cm_dropped(call->doc, n);
+	return OMACP__CHAR_IS(n, "PXPHYSICAL") &&
+	       !(scope && omacp__phys_dropped(call, n));
 }
 
 static omacp_err deny_trust(omacp_csp_call *call, const omacp_node *n)
 {
 	uint32_t need = omacp_policy_get(call->policy,
 	                                 OMACP_POLICY_TRUSTED_WAP_PROXY);
-	omacp__line l;
 	if (call->roles & need)
 		return OMACP_OK;
 	call->err_node = n;
 	call->policy_id = OMACP_POLICY_TRUSTED_WAP_PROXY;
-	omacp__line_init(&l, call->desc, sizeof call->desc);
-	omacp__line_str(&l, "trusted PPG needs one of the roles ");
-	omacp__line_hex(&l, need);
-	omacp__line_str(&l, " of policy 4121");
+	omacp__fmt(call->desc, sizeof call->desc,
+	           "trusted PPG needs one of the roles %x of policy 4121", need);
 	return OMACP_E_ROLE;
 }
 
 static omacp_err px_validate(void *user, omacp_csp_call *call)
 {
-	const omacp_node *lg = call->node, *ph, *trust;
+	const omacp_node *lg = call->node, *ph, *lgp[3];
 	const omacp_state *old = call->policy->state;
 	omacp_err e;
+	int scope;
 	if (lg->elem != OMACP_ELEM_CHARACTERISTIC) {
 		omacp__desc(call, "only characteristic is supported");
 		return OMACP_E_UNSUPPORTED;
 	}
-	trust = omacp_node_parm(lg, "TRUST");
-	if (trust != NULL && (e = deny_trust(call, trust)) != OMACP_OK)
+	parms3(lg, lg_names, lgp);
+	if (lgp[0] != NULL && (e = deny_trust(call, lgp[0])) != OMACP_OK)
 		return e;
+	scope = omacp__drop_scope(call);
 	for (ph = lg->first; ph != NULL; ph = ph->next) {
 		omacp_slice a;
+		const omacp_node *ap;
 		const omacp_state_ppg *g;
 		int f;
-		if (!is_phys(call, ph) || (f = phys_flags(lg, ph, &a)) < 0)
+		if (!is_phys(call, scope, ph) || (f = phys_flags(lgp, ph, &ap)) < 0)
 			continue;
+		a = OMACP__ATTR(ap, "value");
 		if (a.len == 0 || a.len > OMACP_MAX_ADDR ||
 		    memchr(a.ptr, 0, a.len) != NULL) {
-			call->err_node = omacp_node_parm(ph, "PXADDR");
+			call->err_node = ap;
 			omacp__desc(call, "PXADDR empty or too long");
 			return OMACP_E_LIMIT;
 		}
@@ -99,13 +120,16 @@ static omacp_err px_validate(void *user, omacp_csp_call *call)
 
 static omacp_err px_apply(void *user, omacp_csp_call *call)
 {
-	const omacp_node *lg = call->node, *ph;
+	const omacp_node *lg = call->node, *ph, *lgp[3], *ap;
 	omacp_err e;
+	int scope = omacp__drop_scope(call);
+	parms3(lg, lg_names, lgp);
 	for (ph = lg->first; ph != NULL; ph = ph->next) {
 		omacp_slice a;
 		int f;
-		if (!is_phys(call, ph) || (f = phys_flags(lg, ph, &a)) < 0)
+		if (!is_phys(call, scope, ph) || (f = phys_flags(lgp, ph, &ap)) < 0)
 			continue;
+		a = OMACP__ATTR(ap, "value");
 		if (f == 0) {
 			omacp_state_ppg_remove(call->state, (const char *)a.ptr, a.len);
 			continue;

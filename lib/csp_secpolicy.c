@@ -2,16 +2,14 @@
  * roles that policy requires). */
 #include <string.h>
 #include "omacp/csp.h"
-#include "policy_int.h"
 #include "csp_int.h"
 
 /* Check child n: *id and *value receive what it sets (noparm: 0). */
 static omacp_err check(omacp_csp_call *call, const omacp_node *n, uint32_t *id,
                        uint32_t *value)
 {
-	omacp_slice nm = omacp_node_name(n), v = omacp_node_value(n);
+	omacp_slice nm = OMACP__ATTR(n, "name"), v = OMACP__ATTR(n, "value");
 	uint32_t need;
-	omacp__line l;
 	*value = 0;
 	call->err_node = n;
 	if (n->elem != OMACP_ELEM_PARM && n->elem != OMACP_ELEM_NOPARM &&
@@ -23,22 +21,18 @@ static omacp_err check(omacp_csp_call *call, const omacp_node *n, uint32_t *id,
 		omacp__desc(call, "policy id is not decimal");
 		return OMACP_E_DOC_INVALID;
 	}
-	omacp__line_init(&l, call->desc, sizeof call->desc);
 	if ((n->elem == OMACP_ELEM_PARM && !omacp__parse_dec(v.ptr, v.len, value)) ||
 	    (n->elem != OMACP_ELEM_PARM_QUERY &&
 	     omacp_policy_check_value(*id, *value) != OMACP_OK)) {
-		omacp__line_str(&l, "bad value for policy ");
-		omacp__line_dec(&l, *id);
+		omacp__fmt(call->desc, sizeof call->desc, "bad value for policy %u",
+		           *id);
 		return OMACP_E_DOC_INVALID;
 	}
 	need = omacp_policy_change_roles(call->policy, *id);
 	if (!(call->roles & need)) {
-		omacp__line_str(&l, "policy ");
-		omacp__line_dec(&l, *id);
-		omacp__line_str(&l, " needs one of the roles ");
-		omacp__line_hex(&l, need);
-		omacp__line_str(&l, n->elem == OMACP_ELEM_PARM_QUERY ? " to read"
-		                                                    : " to change");
+		omacp__fmt(call->desc, sizeof call->desc,
+		           "policy %u needs one of the roles %x to %s", *id, need,
+		           n->elem == OMACP_ELEM_PARM_QUERY ? "read" : "change");
 		call->policy_id = *id;
 		return OMACP_E_ROLE;
 	}
@@ -90,19 +84,17 @@ static omacp_err sp_query(void *user, omacp_csp_call *call,
                           void *out_user)
 {
 	omacp_policy now;
-	omacp_slice nm = omacp_node_name(q);
+	omacp_slice nm = OMACP__ATTR(q, "name");
 	uint32_t id;
 	char buf[12];
-	omacp__line l;
 	if (q->elem != OMACP_ELEM_PARM_QUERY ||
 	    !omacp__parse_dec(nm.ptr, nm.len, &id))
 		return omacp__chain_query(user, call, q, out, out_user);
 	now = *call->policy;
 	now.state = call->state;
-	omacp__line_init(&l, buf, sizeof buf);
-	omacp__line_dec(&l, omacp_policy_get(&now, id));
+	omacp__fmt(buf, sizeof buf, "%u", omacp_policy_get(&now, id));
 	return omacp_csp_emit_parm(out, out_user, (const char *)nm.ptr, nm.len, buf,
-	                           l.len);
+	                           strlen(buf));
 }
 
 const omacp_csp_ops omacp_csp_secpolicy_ops = {

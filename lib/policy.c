@@ -1,4 +1,5 @@
 /* Roles, policies, profiles, matching rules and the policy verdict. */
+#include <stdarg.h>
 #include <string.h>
 #include "omacp/policy.h"
 #include "policy_int.h"
@@ -17,13 +18,18 @@ void omacp__line_init(omacp__line *l, char *buf, size_t cap)
 void omacp__line_mem(omacp__line *l, const void *s, size_t n)
 {
 	const uint8_t *q = (const uint8_t *)s;
+	char *o;
 	size_t i;
 	if (l->cap == 0)
 		return;
-	for (i = 0; i < n && l->len + 1 < l->cap; i++) {
-		uint8_t c = q[i];
-		l->p[l->len++] = (char)((c >= 0x20 && c <= 0x7E) ? c : '?');
+	if (n > l->cap - 1 - l->len)
+		n = l->cap - 1 - l->len;
+	o = l->p + l->len;
+	for (i = 0; i < n; i++) {
+		unsigned c = q[i];
+		o[i] = (char)(c - 0x20u < 0x5Fu ? c : '?');
 	}
+	l->len += n;
 	l->p[l->len] = '\0';
 }
 
@@ -51,8 +57,66 @@ void omacp__line_dec(omacp__line *l, uint32_t v)
 
 void omacp__line_hex(omacp__line *l, uint32_t v)
 {
-	omacp__line_str(l, "0x");
-	line_num(l, v, 16);
+	omacp__line_fmt(l, "%x", v);
+}
+
+void omacp__line_vfmt(omacp__line *l, const char *f, va_list ap)
+{
+	while (*f != '\0') {
+		size_t k = 0;
+		while (f[k] != '\0' && f[k] != '%')
+			k++;
+		omacp__line_mem(l, f, k);
+		f += k;
+		if (*f == '\0')
+			break;
+		switch (f[1]) {
+		case 's':
+			omacp__line_str(l, va_arg(ap, const char *));
+			break;
+		case 'm': {
+			omacp_slice m = va_arg(ap, omacp_slice);
+			omacp__line_mem(l, m.ptr, m.len);
+			break;
+		}
+		case 'd': {
+			int v = va_arg(ap, int);
+			uint32_t u = (uint32_t)v;
+			if (v < 0) {
+				omacp__line_mem(l, "-", 1);
+				u = 0u - u;
+			}
+			line_num(l, u, 10);
+			break;
+		}
+		case 'x':
+			omacp__line_mem(l, "0x", 2);
+			line_num(l, va_arg(ap, uint32_t), 16);
+			break;
+		default: /* 'u' */
+			line_num(l, va_arg(ap, uint32_t), 10);
+			break;
+		}
+		f += 2;
+	}
+}
+
+void omacp__line_fmt(omacp__line *l, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	omacp__line_vfmt(l, fmt, ap);
+	va_end(ap);
+}
+
+void omacp__fmt(char *buf, size_t cap, const char *fmt, ...)
+{
+	omacp__line l;
+	va_list ap;
+	omacp__line_init(&l, buf, cap);
+	va_start(ap, fmt);
+	omacp__line_vfmt(&l, fmt, ap);
+	va_end(ap);
 }
 
 int omacp__parse_dec(const uint8_t *s, size_t n, uint32_t *v)
@@ -140,39 +204,24 @@ size_t omacp_role_names(uint32_t roles, char *out, size_t cap)
 
 /* ------------------------------------------------------------- profiles */
 
-typedef struct pdef {
-	uint16_t id;
-	uint16_t value;
-} pdef;
-
-static const pdef wm65_defaults[] = {
-	{ 4104, 1 }, { 4105, 3 }, { 4110, 1152 }, { 4111, 4096 },
-	{ 4119, 160 }, { 4120, 16 }, { 4121, 8 }, { 4132, 0 },
-	{ 4141, 3200 }, { 4142, 3200 }, { 4143, 3200 },
+/* Policy ids of the profiles and their defaults (wm65, oma). */
+#define N_DEFAULTS 11
+static const uint16_t default_ids[N_DEFAULTS] = {
+	4104, 4105, 4110, 4111, 4119, 4120, 4121, 4132, 4141, 4142, 4143,
 };
-
-static const pdef oma_defaults[] = {
-	{ 4104, 1 }, { 4105, 3 }, { 4110, 0 }, { 4111, 4096 },
-	{ 4119, 128 }, { 4120, 16 }, { 4121, 8 }, { 4132, 1 },
-	{ 4141, 4096 }, { 4142, 4096 }, { 4143, 4096 },
+static const uint16_t default_values[2][N_DEFAULTS] = {
+	{ 1, 3, 1152, 4096, 160, 16, 8, 0, 3200, 3200, 3200 },   /* wm65 */
+	{ 1, 3, 0, 4096, 128, 16, 8, 1, 4096, 4096, 4096 },      /* oma */
 };
 
 uint32_t omacp_policy_default(omacp_profile profile, uint32_t id)
 {
-	const pdef *t;
-	size_t i, n;
-	if (profile == OMACP_PROFILE_WM65) {
-		t = wm65_defaults;
-		n = sizeof wm65_defaults / sizeof wm65_defaults[0];
-	} else if (profile == OMACP_PROFILE_OMA) {
-		t = oma_defaults;
-		n = sizeof oma_defaults / sizeof oma_defaults[0];
-	} else {
+	size_t i;
+	if ((unsigned)profile > 1u)
 		return 0;
-	}
-	for (i = 0; i < n; i++)
-		if (t[i].id == id)
-			return t[i].value;
+	for (i = 0; i < N_DEFAULTS; i++)
+		if (default_ids[i] == id)
+			return default_values[profile][i];
 	return 0;
 }
 
@@ -313,7 +362,6 @@ uint32_t omacp_policy_origin_roles(const omacp_policy *p, const omacp_msg *m)
 {
 	uint32_t roles = OMACP_ROLE_ANY_PUSH_SOURCE;
 	const omacp_state *st = p->state;
-	int known = 0, trusted = 0;
 	unsigned pf = m->push_flag > 0 ? (unsigned)m->push_flag : 0u;
 	size_t i;
 
@@ -321,38 +369,32 @@ uint32_t omacp_policy_origin_roles(const omacp_policy *p, const omacp_msg *m)
 		size_t n = strlen(m->originator);
 		for (i = 0; i < st->n_ppgs && i < OMACP_STATE_MAX_PPGS; i++) {
 			const omacp_state_ppg *g = &st->ppgs[i];
-			if (!(g->flags & OMACP_PPG_PUSH))
-				continue;
-			if (!omacp_addr_match(&p->opts, m->originator, n, g->addr,
-			                      strlen(g->addr)))
-				continue;
-			known = 1;
-			if (g->flags & OMACP_PPG_TRUSTED)
-				trusted = 1;
+			if ((g->flags & OMACP_PPG_PUSH) &&
+			    omacp_addr_match(&p->opts, m->originator, n, g->addr,
+			                     strlen(g->addr)))
+				roles |= OMACP_ROLE_KNOWN_PPG |
+				         ((g->flags & OMACP_PPG_TRUSTED) ? OMACP_ROLE_TRUSTED_PPG
+				                                         : 0u);
 		}
 	}
-	if (known)
-		roles |= OMACP_ROLE_KNOWN_PPG;
-	if (trusted)
-		roles |= OMACP_ROLE_TRUSTED_PPG;
-	if (trusted || (known && (p->opts.flags & OMACP_OPT_PUSHFLAG_FROM_KNOWN))) {
+	if ((roles & OMACP_ROLE_TRUSTED_PPG) ||
+	    ((roles & OMACP_ROLE_KNOWN_PPG) &&
+	     (p->opts.flags & OMACP_OPT_PUSHFLAG_FROM_KNOWN))) {
 		if (pf & OMACP_PUSHFLAG_AUTHENTICATED)
 			roles |= OMACP_ROLE_PPG_AUTH;
 		if (pf & OMACP_PUSHFLAG_TRUSTED)
 			roles |= OMACP_ROLE_PPG_TRUSTED;
 	}
-	if (trusted && (roles & OMACP_ROLE_PPG_AUTH) &&
+	if ((roles & (OMACP_ROLE_TRUSTED_PPG | OMACP_ROLE_PPG_AUTH)) ==
+	        (OMACP_ROLE_TRUSTED_PPG | OMACP_ROLE_PPG_AUTH) &&
 	    (!(p->opts.flags & OMACP_OPT_TPS_NEEDS_TRUSTED) ||
 	     (roles & OMACP_ROLE_PPG_TRUSTED)) &&
 	    m->initiator.ptr != NULL && omacp_policy_get(p, OMACP_POLICY_TPS) != 0) {
-		for (i = 0; i < st->n_tps && i < OMACP_STATE_MAX_TPS; i++) {
+		for (i = 0; i < st->n_tps && i < OMACP_STATE_MAX_TPS; i++)
 			if (omacp_uri_match((const char *)m->initiator.ptr,
 			                    m->initiator.len, st->tps[i],
-			                    strlen(st->tps[i]))) {
-				roles |= OMACP_ROLE_OPERATOR_TPS;
-				break;
-			}
-		}
+			                    strlen(st->tps[i])))
+				return roles | OMACP_ROLE_OPERATOR_TPS;
 	}
 	return roles;
 }
@@ -402,35 +444,28 @@ static const char *const sec_names[5] = {
 	"unsigned", "NETWPIN", "USERPIN", "USERNETWPIN", "USERPINMAC"
 };
 
-/* "<verdict>: <METHOD> message from <originator>" */
-static void msg_head(omacp__line *l, const char *verdict, const omacp_msg *m)
+/* "<verdict>: <METHOD> message from <originator><tail>", tail formatted
+ * with the two numbers a, b and the roles c. */
+static void verdict_line(omacp_result *res, const char *verdict,
+                         const omacp_msg *m, const char *tail, uint32_t a,
+                         uint32_t b, uint32_t c)
 {
-	omacp__line_str(l, verdict);
-	omacp__line_str(l, ": ");
-	if (m->sec >= -1 && m->sec <= 3)
-		omacp__line_str(l, sec_names[m->sec + 1]);
-	else
-		omacp__line_str(l, "invalid-SEC");
-	omacp__line_str(l, " message from ");
-	if (m->originator != NULL && m->originator[0] != '\0')
-		omacp__line_str(l, m->originator);
-	else
-		omacp__line_str(l, "an unknown sender");
+	omacp__line l;
+	omacp__line_init(&l, res->reason, sizeof res->reason);
+	omacp__line_fmt(&l, "%s: %s message from %s", verdict,
+	                (m->sec >= -1 && m->sec <= 3) ? sec_names[m->sec + 1]
+	                                              : "invalid-SEC",
+	                (m->originator != NULL && m->originator[0] != '\0')
+	                    ? m->originator : "an unknown sender");
+	omacp__line_fmt(&l, tail, a, b, c);
 }
 
 static omacp_err reject(omacp_result *res, const omacp_msg *m, uint32_t id,
                         uint32_t value, uint32_t roles)
 {
-	omacp__line l;
-	omacp__line_init(&l, res->reason, sizeof res->reason);
-	msg_head(&l, "rejected", m);
-	omacp__line_str(&l, " has none of the roles ");
-	omacp__line_hex(&l, value);
-	omacp__line_str(&l, " required by policy ");
-	omacp__line_dec(&l, id);
-	omacp__line_str(&l, " (roles ");
-	omacp__line_hex(&l, roles);
-	omacp__line_str(&l, ")");
+	verdict_line(res, "rejected", m,
+	             " has none of the roles %x required by policy %u (roles %x)",
+	             value, id, roles);
 	res->policy = id;
 	res->code = OMACP_E_POLICY;
 	res->verdict = OMACP_REJECTED;
@@ -442,14 +477,11 @@ omacp_err omacp_policy_evaluate(const omacp_policy *p, const omacp_msg *m,
 {
 	uint32_t id = omacp_policy_for_sec(m->sec);
 	uint32_t base, v, roles;
-	omacp__line l;
 
 	res->sec = m->sec;
 	res->manager = 0;
 	if (id == 0) {
-		omacp__line_init(&l, res->reason, sizeof res->reason);
-		msg_head(&l, "rejected", m);
-		omacp__line_str(&l, " has an invalid SEC");
+		verdict_line(res, "rejected", m, " has an invalid SEC", 0, 0, 0);
 		res->base_roles = res->roles = 0;
 		res->policy = 0;
 		res->code = OMACP_E_SEC_METHOD;
@@ -472,15 +504,8 @@ omacp_err omacp_policy_evaluate(const omacp_policy *p, const omacp_msg *m,
 	res->policy = id;
 	res->code = OMACP_OK;
 	res->verdict = OMACP_ACCEPTED;
-	omacp__line_init(&l, res->reason, sizeof res->reason);
-	msg_head(&l, "accepted", m);
-	omacp__line_str(&l, " allowed by policy ");
-	omacp__line_dec(&l, id);
-	omacp__line_str(&l, " (roles ");
-	omacp__line_hex(&l, base);
-	omacp__line_str(&l, ", final ");
-	omacp__line_hex(&l, roles);
-	omacp__line_str(&l, ")");
+	verdict_line(res, "accepted", m, " allowed by policy %u (roles %x, final %x)",
+	             id, base, roles);
 	return OMACP_ACCEPTED;
 }
 

@@ -2,8 +2,10 @@
 #ifndef OMACP_POLICY_INT_H
 #define OMACP_POLICY_INT_H
 
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include "omacp/event.h"
 
 /* A bounded one-line text builder: always NUL-terminated, never overflows,
  * bytes outside 0x20..0x7E are written as '?'. */
@@ -17,6 +19,15 @@ void omacp__line_mem(omacp__line *l, const void *s, size_t n);
 void omacp__line_str(omacp__line *l, const char *s);
 void omacp__line_dec(omacp__line *l, uint32_t v);
 void omacp__line_hex(omacp__line *l, uint32_t v);   /* "0xC80" */
+
+/* Append a formatted text: %s a const char *, %m an omacp_slice (by value),
+ * %u a uint32_t in decimal, %x a uint32_t as "0x..", %d an int (omacp_err)
+ * in decimal with its sign; every other byte is copied. */
+void omacp__line_fmt(omacp__line *l, const char *fmt, ...);
+void omacp__line_vfmt(omacp__line *l, const char *fmt, va_list ap);
+
+/* omacp__line_init(buf, cap) then omacp__line_fmt. */
+void omacp__fmt(char *buf, size_t cap, const char *fmt, ...);
 
 /* Parse n decimal digits (1..10, no sign, value <= 0xFFFFFFFF) into *v.
  * Returns 1 on success, 0 otherwise. */

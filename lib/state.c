@@ -9,235 +9,235 @@ void omacp_state_init(omacp_state *st)
 	memset(st, 0, sizeof *st);
 }
 
+/* CRC-32 four bits at a time (a 64-byte table instead of 1 KB). */
+static const uint32_t crc_nibble[16] = {
+	0x00000000u, 0x1DB71064u, 0x3B6E20C8u, 0x26D930ACu, 0x76DC4190u,
+	0x6B6B51F4u, 0x4DB26158u, 0x5005713Cu, 0xEDB88320u, 0xF00F9344u,
+	0xD6D6A3E8u, 0xCB61B38Cu, 0x9B64C2B0u, 0x86D3D2D4u, 0xA00AE278u,
+	0xBDBDF21Cu,
+};
+
 uint32_t omacp_crc32(uint32_t crc, const uint8_t *p, size_t n)
 {
 	size_t i;
 	crc = ~crc;
 	for (i = 0; i < n; i++) {
-		int k;
 		crc ^= p[i];
-		for (k = 0; k < 8; k++)
-			crc = (crc >> 1) ^ (0xEDB88320u & (0u - (crc & 1u)));
+		crc = (crc >> 4) ^ crc_nibble[crc & 15u];
+		crc = (crc >> 4) ^ crc_nibble[crc & 15u];
 	}
 	return ~crc;
 }
 
-/* ---------------------------------------------------------------- write */
+/* -------------------------------------------------- one codec, two ways */
 
-static size_t slen(const char *s, size_t max)
+/* The payload is written (save) and read (load) by the same walk over the
+ * fields; in save mode the state is only read. */
+typedef struct io {
+	uint8_t *out;          /* save: the blob, or NULL to measure          */
+	const uint8_t *in;     /* load: the blob                              */
+	size_t cap;            /* save: bytes of out; load: end of the payload */
+	size_t off;
+	int load;
+	int short_;            /* load: an integer ran past the end (reported
+	                          at the end, as OMACP_E_STATE_SIZE)           */
+	omacp_err err;         /* the first error                             */
+} io;
+
+static omacp_err fail(io *x, omacp_err e)
+{
+	if (x->err == OMACP_OK)
+		x->err = e;
+	return x->err;
+}
+
+/* Move n bytes between the blob and p. */
+static void xbytes(io *x, void *p, size_t n)
+{
+	if (x->err != OMACP_OK)
+		return;
+	if (x->load) {
+		if (x->cap - x->off < n) {
+			(void)fail(x, OMACP_E_STATE_SIZE);
+			return;
+		}
+		if (n > 0)
+			memcpy(p, x->in + x->off, n);
+	} else if (x->out != NULL && n > 0 && n <= x->cap &&
+	           x->off <= x->cap - n) {
+		memcpy(x->out + x->off, p, n);
+	}
+	x->off += n;
+}
+
+/* Move the w-byte little-endian integer v (save) / the one read (load: 0
+ * past the end). */
+static uint32_t xint(io *x, uint32_t v, unsigned w)
+{
+	uint8_t b[4] = { 0, 0, 0, 0 };
+	unsigned i;
+	if (x->load && x->cap - x->off < w) {
+		x->short_ = 1;
+		x->off = x->cap;
+		return 0;
+	}
+	for (i = 0; i < w; i++)
+		b[i] = (uint8_t)(v >> (8u * i));
+	xbytes(x, b, w);
+	if (x->load)
+		for (v = 0, i = 0; i < w; i++)
+			v |= (uint32_t)b[i] << (8u * i);
+	return v;
+}
+
+/* Move the integer field f (fs bytes: 1, 2 or 4) as w bytes; returns it. */
+static uint32_t xfield(io *x, void *f, unsigned fs, unsigned w)
+{
+	uint32_t v = 0;
+	if (!x->load)
+		v = fs == 1 ? *(const uint8_t *)f
+		  : fs == 2 ? *(const uint16_t *)f : *(const uint32_t *)f;
+	v = xint(x, v, w);
+	if (x->load) {
+		if (fs == 1)
+			*(uint8_t *)f = (uint8_t)v;
+		else if (fs == 2)
+			*(uint16_t *)f = (uint16_t)v;
+		else
+			*(uint32_t *)f = v;
+	}
+	return v;
+}
+
+/* A string of at most max bytes with a w-byte length.  Load: a length above
+ * max is OMACP_E_LIMIT; fewer bytes than that, an empty string (unless
+ * allowed) or a NUL inside is OMACP_E_STATE_SIZE. */
+static void xstr(io *x, char *s, size_t max, unsigned w, int empty_ok)
 {
 	size_t n = 0;
-	while (n < max && s[n] != '\0')
-		n++;
-	return n;
+	if (!x->load)
+		while (n < max && s[n] != '\0')
+			n++;
+	n = xint(x, (uint32_t)n, w);
+	if (x->err != OMACP_OK)
+		return;
+	if (x->load) {
+		if (n > max) {
+			(void)fail(x, OMACP_E_LIMIT);
+			return;
+		}
+		if (x->cap - x->off < n || (n == 0 && !empty_ok) ||
+		    (n > 0 && memchr(x->in + x->off, 0, n) != NULL)) {
+			(void)fail(x, OMACP_E_STATE_SIZE);
+			return;
+		}
+		s[n] = '\0';
+	}
+	xbytes(x, s, n);
 }
 
-typedef struct wr {
-	uint8_t *p;     /* NULL: measure only */
-	size_t cap, len;
-} wr;
-
-static void wmem(wr *w, const void *s, size_t n)
+/* A count read or written: above max is OMACP_E_LIMIT (save: the struct is
+ * inconsistent). */
+static int xcount(io *x, uint32_t n, uint32_t max)
 {
-	if (w->p != NULL && w->len + n <= w->cap && n > 0)
-		memcpy(w->p + w->len, s, n);
-	w->len += n;
+	return n > max ? (int)fail(x, OMACP_E_LIMIT) : 0;
 }
 
-static void wle(wr *w, uint32_t v, size_t n)
+static omacp_err codec(io *x, omacp_state *st)
 {
-	uint8_t b[4];
-	size_t i;
+	uint32_t n, k, i;
+	(void)xfield(x, &st->flags, 4, 4);
+	n = xfield(x, &st->n_policies, 1, 1);
+	if (xcount(x, n, OMACP_STATE_MAX_POLICIES))
+		return x->err;
+	for (i = 0; i < n; i++) {
+		(void)xfield(x, &st->policies[i].id, 4, 4);
+		(void)xfield(x, &st->policies[i].value, 4, 4);
+	}
+	n = xfield(x, &st->n_tps, 1, 1);
+	if (xcount(x, n, OMACP_STATE_MAX_TPS))
+		return x->err;
 	for (i = 0; i < n; i++)
-		b[i] = (uint8_t)(v >> (8 * i));
-	wmem(w, b, n);
+		xstr(x, st->tps[i], OMACP_STATE_URL_MAX, 2, 0);
+	n = xfield(x, &st->n_ppgs, 1, 1);
+	if (xcount(x, n, OMACP_STATE_MAX_PPGS))
+		return x->err;
+	for (i = 0; i < n; i++) {
+		xstr(x, st->ppgs[i].addr, OMACP_MAX_ADDR, 1, 0);
+		(void)xfield(x, &st->ppgs[i].flags, 1, 1);
+	}
+	n = xfield(x, &st->n_replay, 1, 1);
+	k = xfield(x, &st->replay_next, 1, 1);
+	if (xcount(x, n, OMACP_STATE_MAX_REPLAY) ||
+	    xcount(x, k, OMACP_STATE_MAX_REPLAY - 1u))
+		return x->err;
+	xbytes(x, st->replay, (size_t)n * OMACP_STATE_DIGEST_LEN);
+	n = xfield(x, &st->pending_len, 2, 2);
+	if (xcount(x, n, OMACP_STATE_PENDING_MAX))
+		return x->err;
+	xbytes(x, st->pending, n);
+	xstr(x, st->pending_from, OMACP_MAX_ADDR, 1, 1);
+	(void)xfield(x, &st->pin_attempts, 1, 1);
+	(void)xfield(x, &st->pending_time, 4, 4);
+	return x->err;
 }
 
 omacp_err omacp_state_save(const omacp_state *st, uint8_t *out, size_t cap,
                            size_t *len)
 {
-	wr w;
-	size_t i, n;
-	if (st->n_policies > OMACP_STATE_MAX_POLICIES ||
-	    st->n_tps > OMACP_STATE_MAX_TPS || st->n_ppgs > OMACP_STATE_MAX_PPGS ||
-	    st->n_replay > OMACP_STATE_MAX_REPLAY ||
-	    st->replay_next >= OMACP_STATE_MAX_REPLAY ||
-	    st->pending_len > OMACP_STATE_PENDING_MAX)
+	io x;
+	uint8_t hdr[HDR_LEN];
+	memset(&x, 0, sizeof x);
+	memset(hdr, 0, sizeof hdr);
+	x.out = out;
+	x.cap = out != NULL ? cap : 0;
+	memcpy(hdr, OMACP_STATE_MAGIC, 4);
+	hdr[4] = (uint8_t)OMACP_STATE_VERSION;
+	hdr[5] = (uint8_t)(OMACP_STATE_VERSION >> 8);
+	xbytes(&x, hdr, HDR_LEN);          /* length patched below */
+	/* the state is only read in save mode */
+	if (codec(&x, (omacp_state *)(uintptr_t)st) != OMACP_OK)
 		return OMACP_E_ARG;
-	w.p = out;
-	w.cap = out != NULL ? cap : 0;
-	w.len = 0;
-	wmem(&w, OMACP_STATE_MAGIC, 4);
-	wle(&w, OMACP_STATE_VERSION, 2);
-	wle(&w, 0, 4);                      /* length, patched below */
-	wle(&w, st->flags, 4);
-	wle(&w, st->n_policies, 1);
-	for (i = 0; i < st->n_policies; i++) {
-		wle(&w, st->policies[i].id, 4);
-		wle(&w, st->policies[i].value, 4);
-	}
-	wle(&w, st->n_tps, 1);
-	for (i = 0; i < st->n_tps; i++) {
-		n = slen(st->tps[i], OMACP_STATE_URL_MAX);
-		wle(&w, (uint32_t)n, 2);
-		wmem(&w, st->tps[i], n);
-	}
-	wle(&w, st->n_ppgs, 1);
-	for (i = 0; i < st->n_ppgs; i++) {
-		n = slen(st->ppgs[i].addr, OMACP_MAX_ADDR);
-		wle(&w, (uint32_t)n, 1);
-		wmem(&w, st->ppgs[i].addr, n);
-		wle(&w, st->ppgs[i].flags, 1);
-	}
-	wle(&w, st->n_replay, 1);
-	wle(&w, st->replay_next, 1);
-	wmem(&w, st->replay, (size_t)st->n_replay * OMACP_STATE_DIGEST_LEN);
-	wle(&w, st->pending_len, 2);
-	wmem(&w, st->pending, st->pending_len);
-	n = slen(st->pending_from, OMACP_MAX_ADDR);
-	wle(&w, (uint32_t)n, 1);
-	wmem(&w, st->pending_from, n);
-	wle(&w, st->pin_attempts, 1);
-	wle(&w, st->pending_time, 4);
-	*len = w.len + 4;
+	*len = x.off + 4;
 	if (out == NULL)
 		return OMACP_OK;
 	if (*len > cap)
 		return OMACP_E_NOMEM;
-	w.len = 6;
-	wle(&w, (uint32_t)*len, 4);
-	w.len = *len - 4;
-	wle(&w, omacp_crc32(0, out, *len - 4), 4);
+	x.off = 6;
+	(void)xint(&x, (uint32_t)*len, 4);
+	x.off = *len - 4;
+	(void)xint(&x, omacp_crc32(0, out, *len - 4), 4);
 	return OMACP_OK;
 }
 
-/* ----------------------------------------------------------------- read */
-
-typedef struct rd {
-	const uint8_t *p;
-	size_t n, off;
-	int bad;
-} rd;
-
-static uint32_t rle(rd *r, size_t n)
+static uint32_t le32(const uint8_t *p)
 {
-	uint32_t v = 0;
-	size_t i;
-	if (r->n - r->off < n) {
-		r->bad = 1;
-		r->off = r->n;
-		return 0;
-	}
-	for (i = 0; i < n; i++)
-		v |= (uint32_t)r->p[r->off + i] << (8 * i);
-	r->off += n;
-	return v;
-}
-
-/* Copy n bytes as a NUL-free string of at most max bytes into dst. */
-static omacp_err rstr(rd *r, char *dst, size_t n, size_t max, int allow_empty)
-{
-	if (n > max)
-		return OMACP_E_LIMIT;
-	if (r->n - r->off < n || (n == 0 && !allow_empty) ||
-	    (n > 0 && memchr(r->p + r->off, 0, n) != NULL))
-		return OMACP_E_STATE_SIZE;
-	memcpy(dst, r->p + r->off, n);
-	dst[n] = '\0';
-	r->off += n;
-	return OMACP_OK;
-}
-
-static omacp_err parse(omacp_state *st, rd *r)
-{
-	uint32_t n, i, k;
-	omacp_err e;
-
-	st->flags = rle(r, 4);
-	n = rle(r, 1);
-	if (n > OMACP_STATE_MAX_POLICIES)
-		return OMACP_E_LIMIT;
-	st->n_policies = (uint8_t)n;
-	for (i = 0; i < n; i++) {
-		st->policies[i].id = rle(r, 4);
-		st->policies[i].value = rle(r, 4);
-	}
-	n = rle(r, 1);
-	if (n > OMACP_STATE_MAX_TPS)
-		return OMACP_E_LIMIT;
-	st->n_tps = (uint8_t)n;
-	for (i = 0; i < n && !r->bad; i++) {
-		k = rle(r, 2);
-		if ((e = rstr(r, st->tps[i], k, OMACP_STATE_URL_MAX, 0)) != OMACP_OK)
-			return e;
-	}
-	n = rle(r, 1);
-	if (n > OMACP_STATE_MAX_PPGS)
-		return OMACP_E_LIMIT;
-	st->n_ppgs = (uint8_t)n;
-	for (i = 0; i < n && !r->bad; i++) {
-		k = rle(r, 1);
-		if ((e = rstr(r, st->ppgs[i].addr, k, OMACP_MAX_ADDR, 0)) != OMACP_OK)
-			return e;
-		st->ppgs[i].flags = (uint8_t)rle(r, 1);
-	}
-	n = rle(r, 1);
-	k = rle(r, 1);
-	if (n > OMACP_STATE_MAX_REPLAY || k >= OMACP_STATE_MAX_REPLAY)
-		return OMACP_E_LIMIT;
-	st->n_replay = (uint8_t)n;
-	st->replay_next = (uint8_t)k;
-	n *= OMACP_STATE_DIGEST_LEN;
-	if (r->n - r->off < n)
-		return OMACP_E_STATE_SIZE;
-	memcpy(st->replay, r->p + r->off, n);
-	r->off += n;
-	n = rle(r, 2);
-	if (n > OMACP_STATE_PENDING_MAX)
-		return OMACP_E_LIMIT;
-	if (r->n - r->off < n)
-		return OMACP_E_STATE_SIZE;
-	st->pending_len = (uint16_t)n;
-	memcpy(st->pending, r->p + r->off, n);
-	r->off += n;
-	k = rle(r, 1);
-	if (!r->bad &&
-	    (e = rstr(r, st->pending_from, k, OMACP_MAX_ADDR, 1)) != OMACP_OK)
-		return e;
-	st->pin_attempts = (uint8_t)rle(r, 1);
-	st->pending_time = rle(r, 4);
-	if (r->bad || r->off != r->n)
-		return OMACP_E_STATE_SIZE;
-	return OMACP_OK;
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+	       (uint32_t)p[3] << 24;
 }
 
 omacp_err omacp_state_load(omacp_state *st, const uint8_t *blob,
                            size_t blob_len)
 {
-	rd r;
+	io x;
 	omacp_err e;
-	uint32_t v;
 
 	omacp_state_init(st);
-	if (blob == NULL || blob_len < HDR_LEN + 8u)
+	if (blob == NULL || blob_len < HDR_LEN + 8u || le32(blob + 6) != blob_len)
 		return OMACP_E_STATE_SIZE;
-	r.p = blob;
-	r.n = blob_len;
-	r.off = 6;
-	r.bad = 0;
-	if (rle(&r, 4) != blob_len)
-		return OMACP_E_STATE_SIZE;
-	r.off = blob_len - 4;
-	v = rle(&r, 4);
 	if (memcmp(blob, OMACP_STATE_MAGIC, 4) != 0 ||
-	    omacp_crc32(0, blob, blob_len - 4) != v)
+	    omacp_crc32(0, blob, blob_len - 4) != le32(blob + blob_len - 4))
 		return OMACP_E_STATE_CRC;
-	r.off = 4;
-	if (rle(&r, 2) != OMACP_STATE_VERSION)
+	if ((blob[4] | (unsigned)blob[5] << 8) != OMACP_STATE_VERSION)
 		return OMACP_E_STATE_VERSION;
-	r.off = HDR_LEN;
-	r.n = blob_len - 4;
-	e = parse(st, &r);
+	memset(&x, 0, sizeof x);
+	x.in = blob;
+	x.cap = blob_len - 4;
+	x.off = HDR_LEN;
+	x.load = 1;
+	e = codec(&x, st);
+	if (e == OMACP_OK && (x.short_ || x.off != x.cap))
+		e = OMACP_E_STATE_SIZE;
 	if (e != OMACP_OK)
 		omacp_state_init(st);
 	return e;

@@ -1024,6 +1024,7 @@ static void with_result_doc(void)
 	                      &out_buf);
 	cm.result_fn = omacp_xml_writer_event;
 	cm.result_user = &writer;
+	cm.result_doc = omacp_cm_result_doc;
 }
 
 static const char *result_text(void)

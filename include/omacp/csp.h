@@ -83,6 +83,18 @@ extern "C" {
 #endif
 
 /*
+ * OMACP_CM_IMPLICIT_RESULT (build option, default 1): an omacp_cm with
+ * result_fn set but result_doc NULL still gets the result document, so the
+ * writer (lib/csp_result.c) is always linked with omacp_cm_process.  Build
+ * with -DOMACP_CM_IMPLICIT_RESULT=0 to link the writer only into programs
+ * that ask for it (result_doc = omacp_cm_result_doc); a result_fn alone
+ * then gets nothing.
+ */
+#ifndef OMACP_CM_IMPLICIT_RESULT
+#define OMACP_CM_IMPLICIT_RESULT 1
+#endif
+
+/*
  * A more specific metabase entry.  path is relative to the CSP's top-level
  * characteristic: '/'-separated steps, each a characteristic type or (last
  * step) a parm name; "*" matches any one step.  Examples: "TRUST",
@@ -94,6 +106,9 @@ typedef struct omacp_mb_entry {
 	uint32_t read_roles;
 	uint32_t write_roles;
 } omacp_mb_entry;
+
+/* One run of omacp_cm_process (opaque; lives on its stack during the call). */
+typedef struct omacp_cm_run omacp_cm_run;
 
 /*
  * One call into a CSP.  Built by the Configuration Manager on its stack;
@@ -113,6 +128,8 @@ typedef struct omacp_csp_call {
 	uint32_t policy_id;           /* out: the policy id that decided a
 	                                 failure, 0 if none                    */
 	char desc[OMACP_CSP_DESC_MAX];/* out: short reason, NUL-terminated    */
+	/* private */
+	const omacp_cm_run *run_;     /* the run that made the call, or NULL  */
 } omacp_csp_call;
 
 /*
@@ -167,6 +184,10 @@ omacp_err omacp_csp_emit_parm(omacp_event_fn out, void *out_user,
                               const char *name, size_t name_len,
                               const char *value, size_t value_len);
 
+/* Writes the result document of one run (omacp_cm_result_doc). */
+typedef omacp_err (*omacp_cm_result_writer)(const omacp_cm_run *run,
+                                            int accepted);
+
 /* Receives the new state after every apply succeeded, before any commit;
  * the host persists it.  Non-zero rolls the document back. */
 typedef omacp_err (*omacp_save_fn)(void *user, const omacp_state *st);
@@ -184,6 +205,8 @@ typedef struct omacp_cm {
 	void *save_user;
 	omacp_event_fn result_fn;  /* optional result document sink           */
 	void *result_user;
+	omacp_cm_result_writer result_doc; /* the writer: omacp_cm_result_doc,
+	                              or NULL (see OMACP_CM_IMPLICIT_RESULT)  */
 } omacp_cm;
 
 /* Set registry and policy; no save_state, no result document. */
@@ -234,8 +257,9 @@ int omacp_cm_dropped(const omacp_doc *doc, const omacp_node *n);
  *    validate|apply failed with error N (roles 0x..)")
  *   "rejected: saving the new state failed with error N"
  *
- * When cm->result_fn is set the result document is emitted through it after
- * the verdict: the input document with every failing node renamed to its
+ * When cm->result_fn is set (and cm->result_doc, or OMACP_CM_IMPLICIT_RESULT
+ * is 1; see omacp_cm_result_doc) the result document is emitted through it
+ * after the verdict: the input document with every failing node renamed to its
  * *-error twin with a "desc" attribute, queries answered (accepted
  * documents only: parm-query -> parm with value or noparm,
  * characteristic-query -> the CSP's answer or nocharacteristic; a query the
@@ -249,6 +273,18 @@ int omacp_cm_dropped(const omacp_doc *doc, const omacp_node *n);
 omacp_err omacp_cm_process(const omacp_cm *cm, const omacp_doc *doc,
                            uint32_t roles, const omacp_state *old_state,
                            omacp_state *new_state, omacp_result *res);
+
+/*
+ * The result document writer, an object of its own (lib/csp_result.c).
+ * omacp_cm_process calls it with the run and whether the document was
+ * accepted; it emits through cm->result_fn and returns what that returned.
+ * To have the result document: cm->result_fn = sink, cm->result_user =
+ * its pointer, cm->result_doc = omacp_cm_result_doc (with
+ * OMACP_CM_IMPLICIT_RESULT 1, the default, result_doc may stay NULL; with 0
+ * the writer links only into programs that name it like this).  Not to be
+ * called directly.
+ */
+omacp_err omacp_cm_result_doc(const omacp_cm_run *run, int accepted);
 
 /* ------------------------------------------------------- built-in CSPs */
 
