@@ -37,9 +37,19 @@ typedef struct cli_input {
 int cli_read(const char *path, int hex, cli_input *in);
 void cli_free(cli_input *in);
 
-/* Decode hex text (whitespace ignored) in place-free fashion into out (heap,
- * caller frees).  Returns 0 or -1 (odd count / non-hex). */
+/* Decode hex text (whitespace ignored) into out (heap, caller frees).
+ * Returns 0 or -1 (odd count / non-hex). */
 int cli_unhex(const uint8_t *text, size_t n, uint8_t **out, size_t *out_len);
+
+/* Decode hex text (whitespace ignored) and append it to out[*len..cap).
+ * Returns 0, or -1 on an odd digit count, a non-hex character or overflow. */
+int cli_hex_append(const uint8_t *text, size_t n, uint8_t *out, size_t cap,
+                   size_t *len);
+
+/* Write p[0..n) as a JSON string (quoted, escaped; bytes that are not
+ * well-formed UTF-8 are written as \u00XX). */
+void cli_json_str(FILE *f, const uint8_t *p, size_t n);
+void cli_json_cstr(FILE *f, const char *s);
 
 /* Open `path` for writing ("-" or NULL = stdout).  Prints the error and
  * returns NULL on failure. */

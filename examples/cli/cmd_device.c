@@ -470,32 +470,6 @@ static int record_settings(const dev *d, const omacp_result *r)
 
 /* ------------------------------------------------------------ segments */
 
-static int hexv(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-/* Append the hex token s[0..n) to out; -1 on bad hex or overflow. */
-static int unhex_tok(const char *s, size_t n, uint8_t *out, size_t cap, size_t *len)
-{
-	size_t i;
-	if (n % 2)
-		return -1;
-	for (i = 0; i < n; i += 2) {
-		int a = hexv((unsigned char)s[i]), b = hexv((unsigned char)s[i + 1]);
-		if (a < 0 || b < 0 || *len >= cap)
-			return -1;
-		out[(*len)++] = (uint8_t)(a << 4 | b);
-	}
-	return 0;
-}
-
 /* One SMS line -> user data.  1 = an SMS, 0 = blank/comment, -1 = bad. */
 static int parse_line(const char *line, size_t n, uint8_t *ud, size_t *ud_len)
 {
@@ -521,7 +495,7 @@ static int parse_line(const char *line, size_t n, uint8_t *ud, size_t *ud_len)
 	if (nt == 2)
 		return -1;
 	for (i = nt == 3 ? 1 : 0; i < (size_t)nt; i++)
-		if (unhex_tok(tok[i], tl[i], ud, 256, ud_len) != 0)
+		if (cli_hex_append((const uint8_t *)tok[i], tl[i], ud, 256, ud_len) != 0)
 			return -1;
 	if (nt == 3) {
 		/* INDEX must be a number */
@@ -533,21 +507,6 @@ static int parse_line(const char *line, size_t n, uint8_t *ud, size_t *ud_len)
 }
 
 /* ------------------------------------------------------------- output */
-
-static void json_str(FILE *f, const char *s)
-{
-	fputc('"', f);
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-		if (c == '"' || c == '\\')
-			fprintf(f, "\\%c", c);
-		else if (c < 0x20)
-			fprintf(f, "\\u%04x", c);
-		else
-			fputc(c, f);
-	}
-	fputc('"', f);
-}
 
 static const char *status_name(uint8_t s)
 {
@@ -575,11 +534,11 @@ static void print_result(const dev *d, const char *verdict, const char *reason,
 		sec = "none";
 	if (d->json) {
 		fputs("{\"verdict\": ", f);
-		json_str(f, verdict);
+		cli_json_cstr(f, verdict);
 		fputs(", \"reason\": ", f);
-		json_str(f, reason);
+		cli_json_cstr(f, reason);
 		fputs(", \"sec\": ", f);
-		json_str(f, sec);
+		cli_json_cstr(f, sec);
 		fprintf(f, ", \"roles\": %lu, \"role_names\": [", (unsigned long)r->roles);
 		for (bit = 1; bit; bit <<= 1) {
 			const char *nm;
@@ -590,19 +549,19 @@ static void print_result(const dev *d, const char *verdict, const char *reason,
 				fputs(", ", f);
 			first = 0;
 			if (nm) {
-				json_str(f, nm);
+				cli_json_cstr(f, nm);
 			} else {
 				char hx[16];
 				snprintf(hx, sizeof hx, "0x%lX", (unsigned long)bit);
-				json_str(f, hx);
+				cli_json_cstr(f, hx);
 			}
 		}
 		fprintf(f, "], \"manager\": %s, \"characteristics\": [", r->manager ? "true" : "false");
 		for (i = 0; i < r->n_chars; i++) {
 			fputs(i ? ", {\"type\": " : "{\"type\": ", f);
-			json_str(f, r->chars[i].type);
+			cli_json_cstr(f, r->chars[i].type);
 			fputs(", \"status\": ", f);
-			json_str(f, status_name(r->chars[i].status));
+			cli_json_cstr(f, status_name(r->chars[i].status));
 			fputc('}', f);
 		}
 		fprintf(f, "], \"pin_attempts_left\": %u}\n", attempts_left);

@@ -663,67 +663,9 @@ static int doc_capture(const char *name, const uint8_t *body, size_t n,
 	return rc;
 }
 
-static void json_str(FILE *f, const uint8_t *p, size_t n)
-{
-	size_t i = 0;
-	fputc('"', f);
-	while (i < n) {
-		uint8_t c = p[i];
-		size_t k, len = 0;
-		if (c == '"' || c == '\\') {
-			fputc('\\', f);
-			fputc(c, f);
-			i++;
-			continue;
-		}
-		if (c == '\n') { fputs("\\n", f); i++; continue; }
-		if (c == '\r') { fputs("\\r", f); i++; continue; }
-		if (c == '\t') { fputs("\\t", f); i++; continue; }
-		if (c < 0x20 || c == 0x7F) {
-			fprintf(f, "\\u%04x", c);
-			i++;
-			continue;
-		}
-		if (c < 0x80) {
-			fputc(c, f);
-			i++;
-			continue;
-		}
-		/* UTF-8 sequence: copy if well-formed, else escape the byte */
-		if (c >= 0xC2 && c <= 0xDF)
-			len = 2;
-		else if (c >= 0xE0 && c <= 0xEF)
-			len = 3;
-		else if (c >= 0xF0 && c <= 0xF4)
-			len = 4;
-		for (k = 1; len && k < len; k++)
-			if (i + k >= n || (p[i + k] & 0xC0) != 0x80)
-				len = 0;
-		if (len == 3 && ((c == 0xE0 && p[i + 1] < 0xA0) ||
-		                 (c == 0xED && p[i + 1] >= 0xA0)))
-			len = 0;
-		if (len == 4 && ((c == 0xF0 && p[i + 1] < 0x90) ||
-		                 (c == 0xF4 && p[i + 1] >= 0x90)))
-			len = 0;
-		if (!len) {
-			fprintf(f, "\\u%04x", c);
-			i++;
-			continue;
-		}
-		fwrite(p + i, 1, len, f);
-		i += len;
-	}
-	fputc('"', f);
-}
-
 static void json_slice(FILE *f, omacp_slice s)
 {
-	json_str(f, s.ptr, s.len);
-}
-
-static void json_cstr(FILE *f, const char *s)
-{
-	json_str(f, (const uint8_t *)s, strlen(s));
+	cli_json_str(f, s.ptr, s.len);
 }
 
 /* The media type as a string (static or into buf). */
@@ -741,7 +683,7 @@ static void put_content_type(FILE *f, const omacp_push *p, int json)
 	}
 	if (json) {
 		if (name)
-			json_cstr(f, name);
+			cli_json_cstr(f, name);
 		else
 			json_slice(f, p->content_type);
 	} else {
@@ -774,7 +716,7 @@ static void print_json(const char *name, const omacp_push *p)
 	put_content_type(f, p, 1);
 	fputs(", \"sec\": ", f);
 	if (p->sec >= 0 && omacp_sec_name((omacp_sec)p->sec))
-		json_cstr(f, omacp_sec_name((omacp_sec)p->sec));
+		cli_json_cstr(f, omacp_sec_name((omacp_sec)p->sec));
 	else
 		fputs("null", f);
 	fputs(", \"mac\": ", f);
@@ -803,10 +745,10 @@ static void print_json(const char *name, const omacp_push *p)
 	cli_put_hex(f, p->body.ptr, p->body.len, 0);
 	fputs("\", \"document\": ", f);
 	if (doc_capture(name, p->body.ptr, p->body.len, &xml, &err) == 0 && xml) {
-		json_cstr(f, xml);
+		cli_json_cstr(f, xml);
 	} else {
 		fputs("null, \"document_error\": ", f);
-		json_cstr(f, err ? err : "not a provisioning document");
+		cli_json_cstr(f, err ? err : "not a provisioning document");
 	}
 	fputs("}\n", f);
 	free(xml);

@@ -27,30 +27,37 @@ static int hexval(int c)
 	return -1;
 }
 
-int cli_unhex(const uint8_t *text, size_t n, uint8_t **out, size_t *out_len)
+int cli_hex_append(const uint8_t *text, size_t n, uint8_t *out, size_t cap,
+                   size_t *len)
 {
-	uint8_t *buf = malloc(n / 2 + 1);
-	size_t i, k = 0;
+	size_t i;
 	int hi = -1;
-	if (!buf)
-		return -1;
 	for (i = 0; i < n; i++) {
 		int v;
 		if (isspace(text[i]))
 			continue;
 		v = hexval(text[i]);
-		if (v < 0) {
-			free(buf);
+		if (v < 0)
 			return -1;
-		}
 		if (hi < 0) {
 			hi = v;
 		} else {
-			buf[k++] = (uint8_t)(hi << 4 | v);
+			if (*len >= cap)
+				return -1;
+			out[(*len)++] = (uint8_t)(hi << 4 | v);
 			hi = -1;
 		}
 	}
-	if (hi >= 0) {
+	return hi >= 0 ? -1 : 0;
+}
+
+int cli_unhex(const uint8_t *text, size_t n, uint8_t **out, size_t *out_len)
+{
+	uint8_t *buf = malloc(n / 2 + 1);
+	size_t k = 0;
+	if (!buf)
+		return -1;
+	if (cli_hex_append(text, n, buf, n / 2 + 1, &k) != 0) {
 		free(buf);
 		return -1;
 	}
@@ -171,4 +178,62 @@ int cli_looks_xml(const uint8_t *p, size_t n)
 	while (i < n && (p[i] == ' ' || p[i] == '\t' || p[i] == '\r' || p[i] == '\n'))
 		i++;
 	return i < n && p[i] == '<';
+}
+
+void cli_json_str(FILE *f, const uint8_t *p, size_t n)
+{
+	size_t i = 0;
+	fputc('"', f);
+	while (i < n) {
+		uint8_t c = p[i];
+		size_t k, len = 0;
+		if (c == '"' || c == '\\') {
+			fputc('\\', f);
+			fputc(c, f);
+			i++;
+			continue;
+		}
+		if (c == '\n') { fputs("\\n", f); i++; continue; }
+		if (c == '\r') { fputs("\\r", f); i++; continue; }
+		if (c == '\t') { fputs("\\t", f); i++; continue; }
+		if (c < 0x20 || c == 0x7F) {
+			fprintf(f, "\\u%04x", c);
+			i++;
+			continue;
+		}
+		if (c < 0x80) {
+			fputc(c, f);
+			i++;
+			continue;
+		}
+		/* UTF-8 sequence: copy if well-formed, else escape the byte */
+		if (c >= 0xC2 && c <= 0xDF)
+			len = 2;
+		else if (c >= 0xE0 && c <= 0xEF)
+			len = 3;
+		else if (c >= 0xF0 && c <= 0xF4)
+			len = 4;
+		for (k = 1; len && k < len; k++)
+			if (i + k >= n || (p[i + k] & 0xC0) != 0x80)
+				len = 0;
+		if (len == 3 && ((c == 0xE0 && p[i + 1] < 0xA0) ||
+		                 (c == 0xED && p[i + 1] >= 0xA0)))
+			len = 0;
+		if (len == 4 && ((c == 0xF0 && p[i + 1] < 0x90) ||
+		                 (c == 0xF4 && p[i + 1] >= 0x90)))
+			len = 0;
+		if (!len) {
+			fprintf(f, "\\u%04x", c);
+			i++;
+			continue;
+		}
+		fwrite(p + i, 1, len, f);
+		i += len;
+	}
+	fputc('"', f);
+}
+
+void cli_json_cstr(FILE *f, const char *s)
+{
+	cli_json_str(f, (const uint8_t *)s, strlen(s));
 }
