@@ -15,9 +15,9 @@
  *   - AFL++ (see test/fuzz/README.md).
  * None of the entry files defines main().
  *
- * Entries keep no state between calls (no static mutable data), use only
- * fixed workspaces on the stack or in static const-sized buffers local to the
- * call, and are deterministic: the same input always takes the same path.
+ * Entries carry nothing from one call to the next (scratch buffers may be
+ * static or heap, but every call starts from scratch), and are
+ * deterministic: the same input always takes the same path.
  */
 #ifndef OMACP_FUZZ_H
 #define OMACP_FUZZ_H
