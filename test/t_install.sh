@@ -52,10 +52,10 @@ C
 san=""
 [ "${SANITIZE:-}" = 1 ] && san="-fsanitize=address,undefined"
 # shellcheck disable=SC2046
-cc $san -o "$tmp/wbxml_only" "$tmp/wbxml_only.c" $(pkg-config --cflags --libs omacp)
+${CC:-cc} $san -o "$tmp/wbxml_only" "$tmp/wbxml_only.c" $(pkg-config --cflags --libs omacp)
 "$tmp/wbxml_only" >/dev/null || { echo "FAIL: wbxml-only consumer"; exit 1; }
 # shellcheck disable=SC2046
-cc $san -o "$tmp/sec" "$tmp/sec.c" $(pkg-config --static --cflags --libs omacp)
+${CC:-cc} $san -o "$tmp/sec" "$tmp/sec.c" $(pkg-config --static --cflags --libs omacp)
 "$tmp/sec" >/dev/null || { echo "FAIL: static consumer"; exit 1; }
 "$tmp/root$prefix/bin/omacp" --help >/dev/null
 make --no-print-directory -s B="${B:-build}" uninstall PREFIX=$prefix DESTDIR="$tmp/root" >/dev/null

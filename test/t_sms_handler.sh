@@ -17,7 +17,7 @@ else
 fi
 [ "${SANITIZE:-}" = 1 ] && flags="$flags -fsanitize=address,undefined"
 # shellcheck disable=SC2086
-cc $flags -Iinclude -o "$tmp/sms_handler" examples/sms_handler.c "$lib" $libs
+${CC:-cc} $flags -Iinclude -o "$tmp/sms_handler" examples/sms_handler.c "$lib" $libs
 "$tmp/sms_handler" examples/seed/bootstrap.segments 1234 >"$tmp/out" || {
 	echo "FAIL: sms_handler exit $?"; cat "$tmp/out"; exit 1; }
 grep -q '^PIN needed (3 attempts left)$' "$tmp/out" || { echo "FAIL: no PIN request"; cat "$tmp/out"; exit 1; }
