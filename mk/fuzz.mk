@@ -148,5 +148,5 @@ check-m32: $(M32_DEPS)
 	@chmod +x $(M32_B)/bin/cc $(M32_B)/bin/nm
 	PATH=$(CURDIR)/$(M32_B)/bin:$$PATH \
 	LD_LIBRARY_PATH=$(M32_LDPATH)$${LD_LIBRARY_PATH:+:$$LD_LIBRARY_PATH} \
-	$(MAKE) --no-print-directory B=$(M32_B)/build CC='gcc -m32' NM=$(CURDIR)/$(M32_B)/bin/nm \
+	$(MAKE) --no-print-directory B=$(M32_B)/build CC=$(CURDIR)/$(M32_B)/bin/cc NM=$(CURDIR)/$(M32_B)/bin/nm \
 	  LDFLAGS='-m32 $(M32_LDFLAGS)' PKG_CONFIG_LIBDIR=$(CURDIR)/$(M32_ROOT)/usr/lib/i386-linux-gnu/pkgconfig check
