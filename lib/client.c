@@ -1,5 +1,6 @@
 /* The device pipeline: reassembly -> WSP -> roles and policies -> MAC ->
  * document -> Configuration Manager, over one caller workspace. */
+#include <stdarg.h>
 #include <string.h>
 #include "omacp/client.h"
 #include "policy_int.h"
@@ -29,7 +30,7 @@ omacp_err omacp_client_init(omacp_client *c, const omacp_client_config *cfg,
                             const uint8_t *blob, size_t blob_len)
 {
 	unsigned slots, segs;
-	size_t reasm_len, doc_len, need, off, i;
+	size_t reasm_len, doc_len, off, i;
 	omacp_reasm_config rc;
 	omacp_err e;
 
@@ -45,20 +46,21 @@ omacp_err omacp_client_init(omacp_client *c, const omacp_client_config *cfg,
 	if (segs > OMACP_MAX_SEGMENTS || slots > 255u)
 		return OMACP_E_ARG;
 	if (cfg->imsi != NULL) {
-		size_t n = strlen(cfg->imsi);
-		if (n == 0 || n > 15)
-			return OMACP_E_SEC_IMSI;
-		for (i = 0; i < n; i++)
-			if (cfg->imsi[i] < '0' || cfg->imsi[i] > '9')
+		for (i = 0; cfg->imsi[i] >= '0' && cfg->imsi[i] <= '9'; i++)
+			if (i == 15)
 				return OMACP_E_SEC_IMSI;
-		memcpy(c->imsi_, cfg->imsi, n + 1);
+		if (i == 0 || cfg->imsi[i] != '\0')
+			return OMACP_E_SEC_IMSI;
+		memcpy(c->imsi_, cfg->imsi, i);
 	}
 
 	/* workspace: [reassembly][doc arena][decoder scratch] */
 	reasm_len = OMACP_REASM_WORK_BYTES(slots, segs);
 	doc_len = OMACP_CLIENT_DOC_BYTES(OMACP_CLIENT_MSG_MAX(segs));
-	need = OMACP_CLIENT_WORK_BYTES(slots, segs);
-	if (work == NULL || work_len < need)
+	/* = OMACP_CLIENT_WORK_BYTES(slots, segs) */
+	if (work == NULL ||
+	    work_len < reasm_len + 2u * sizeof(void *) + doc_len +
+	                   OMACP_CLIENT_WBXML_BYTES(OMACP_CLIENT_MSG_MAX(segs)))
 		return OMACP_E_NOMEM;
 	off = align_up(work, reasm_len);
 	c->doc_work_ = work + off;
@@ -70,28 +72,14 @@ omacp_err omacp_client_init(omacp_client *c, const omacp_client_config *cfg,
 	memset(&rc, 0, sizeof rc);
 	rc.expiry = cfg->expiry;
 	e = omacp_reasm_init(&c->reasm_, work, reasm_len, slots, segs, &rc);
-	if (e != OMACP_OK)
-		return e;
-
-	if (blob != NULL && blob_len != 0) {
+	if (e == OMACP_OK && blob != NULL && blob_len != 0)
 		e = omacp_state_load(&c->cur_, blob, blob_len);
-		if (e != OMACP_OK) {
-			memset(c, 0, sizeof *c);
-			return e;
-		}
-	} else {
-		omacp_state_init(&c->cur_);
+	if (e != OMACP_OK) {
+		memset(c, 0, sizeof *c);
+		return e;
 	}
-	c->profile_ = cfg->profile;
-	c->opts_ = cfg->opts;
-	c->csps_ = cfg->csps;
-	c->n_csps_ = cfg->n_csps;
-	c->segs_ = segs;
-	c->wbxml_flags_ = cfg->wbxml_flags;
-	c->save_ = cfg->save_state;
-	c->user_ = cfg->user;
-	c->result_fn_ = cfg->result_fn;
-	c->result_user_ = cfg->result_user;
+	c->cfg_ = *cfg;
+	c->cfg_.segs = segs;
 	omacp_result_init(&c->res_);
 	c->ready_ = 1;
 	return OMACP_OK;
@@ -104,21 +92,23 @@ static omacp_err save(omacp_client *c, const omacp_state *st)
 {
 	size_t len = 0;
 	omacp_err e = omacp_state_save(st, c->blob_, sizeof c->blob_, &len);
-	if (e != OMACP_OK)
-		return e;
-	e = c->save_(c->user_, c->blob_, len);
-	if (e > 0)
-		e = OMACP_E_CALLBACK;
-	return e;
+	if (e == OMACP_OK)
+		e = c->cfg_.save_state(c->cfg_.user, c->blob_, len);
+	return e > 0 ? OMACP_E_CALLBACK : e;
 }
 
 /* The Configuration Manager's save hook. */
 static omacp_err cm_save(void *user, const omacp_state *st)
 {
 	omacp_client *c = (omacp_client *)user;
-	omacp_err e = save(c, st);
-	c->save_err_ = e;
-	return e;
+	return c->save_err_ = save(c, st);
+}
+
+/* next_ = a copy of the state in force, to be changed. */
+static omacp_state *fork_state(omacp_client *c)
+{
+	memcpy(&c->next_, &c->cur_, sizeof c->next_);
+	return &c->next_;
 }
 
 /* Make next_ current after saving it. */
@@ -130,100 +120,113 @@ static omacp_err save_next(omacp_client *c)
 	return e;
 }
 
-static const char *sec_label(int sec)
+/* The reason line: "VERDICT: SEC message from FROM" and then fmt (see
+ * omacp__line_fmt). */
+static void say(omacp_client *c, const char *verdict, int sec, const char *from,
+                const char *fmt, ...)
 {
-	const char *s = sec >= 0 ? omacp_sec_name((omacp_sec)sec) : NULL;
-	return s != NULL ? s : "unsigned";
+	omacp__line l;
+	va_list ap;
+	omacp__verdict_head(&l, c->res_.reason, sizeof c->res_.reason, verdict,
+	                    sec, from);
+	va_start(ap, fmt);
+	omacp__line_vfmt(&l, fmt, ap);
+	va_end(ap);
 }
 
-static void head(omacp__line *l, omacp_result *r, const char *verdict,
-                 int sec, const char *from)
+/* No grant without acceptance: the result's roles are the base ones. */
+#if defined(__GNUC__)
+__attribute__((noinline)) /* smaller out of line */
+#endif
+static void base_roles(omacp_client *c)
 {
-	omacp__line_init(l, r->reason, sizeof r->reason);
-	omacp__line_str(l, verdict);
-	omacp__line_str(l, ": ");
-	omacp__line_str(l, sec_label(sec));
-	omacp__line_str(l, " message from ");
-	omacp__line_str(l, (from != NULL && from[0] != '\0') ? from : "an unknown sender");
+	c->res_.roles = c->res_.base_roles;
+	c->res_.manager = 0;
 }
 
 /* The message is discarded.  A pending message (from_pending) is dropped
- * from the state, which is saved; otherwise the state is untouched. */
-static omacp_err drop_pending(omacp_client *c, int from_pending)
+ * from the state, which is saved; otherwise the state is untouched.
+ * Returns e, or the save_state error. */
+static omacp_err drop(omacp_client *c, int from_pending, omacp_err e)
 {
-	if (!from_pending)
-		return OMACP_OK;
-	memcpy(&c->next_, &c->cur_, sizeof c->next_);
-	omacp_state_pending_clear(&c->next_);
-	return save_next(c);
+	if (from_pending) {
+		omacp_err s;
+		omacp_state_pending_clear(fork_state(c));
+		s = save_next(c);
+		if (s != OMACP_OK)
+			return s;
+	}
+	return e;
 }
 
 /* Malformed input: result says so, return e (negative). */
 static omacp_err malformed(omacp_client *c, omacp_err e, int sec,
                            const char *from, int from_pending)
 {
-	omacp__line l;
-	omacp_err s;
 	c->res_.verdict = OMACP_REJECTED;
 	c->res_.code = e;
 	c->res_.sec = sec;
-	c->res_.roles = c->res_.base_roles;
-	c->res_.manager = 0;
-	head(&l, &c->res_, "rejected", sec, from);
-	omacp__line_str(&l, " is malformed (error ");
-	omacp__line_str(&l, "-");
-	omacp__line_dec(&l, (uint32_t)(-(int)e));
-	omacp__line_str(&l, ")");
-	s = drop_pending(c, from_pending);
-	return s != OMACP_OK ? s : e;
+	base_roles(c);
+	say(c, "rejected", sec, from, " is malformed (error %d)", (int)e);
+	return drop(c, from_pending, e);
 }
 
 static omacp_err rejected(omacp_client *c, int from_pending)
 {
-	omacp_err s;
 	c->res_.verdict = OMACP_REJECTED;
-	c->res_.roles = c->res_.base_roles;   /* no grant without acceptance */
-	c->res_.manager = 0;
-	s = drop_pending(c, from_pending);
-	return s != OMACP_OK ? s : OMACP_REJECTED;
+	base_roles(c);
+	return drop(c, from_pending, OMACP_REJECTED);
 }
 
-static int is_xml(const omacp_push *p)
+/* Refused before the document (replay, no IMSI, MAC): reason, code. */
+static omacp_err refuse(omacp_client *c, int sec, const char *from,
+                        int from_pending, omacp_err code, const char *why)
 {
-	static const char xml[] = "text/vnd.wap.connectivity-xml";
-	size_t n = sizeof xml - 1, len;
-	const uint8_t *s;
-	if (p->content_type_code == (int)OMACP_CT_CONNECTIVITY_XML)
-		return 1;
-	if (p->content_type_code != -1)
-		return 0;
-	s = p->content_type.ptr;
-	len = p->content_type.len;
-	/* a textual type may carry parameters after ';' */
-	if (len < n || s == NULL)
-		return 0;
-	if (len > n && s[n] != ';' && s[n] != ' ')
-		return 0;
-	return omacp__ieq((const char *)s, xml, n);
+	say(c, "rejected", sec, from, "%s", why);
+	c->res_.code = code;
+	c->res_.policy = 0;
+	return rejected(c, from_pending);
 }
 
+/*
+ * Decode the body into the document arena.  XML: arena doc_len_, expat gets
+ * the rest.  WBXML: the arena and the decoder scratch are one region; the
+ * decoder gets OMACP_CLIENT_WBXML_BYTES at the region's end and the arena
+ * everything else.  When the decoder alone runs out (a long value or string
+ * table), decode once more with the scratch grown to the body's size and
+ * the arena shrunk by as much (client.h).
+ */
 static omacp_err decode_doc(omacp_client *c, const omacp_push *p)
 {
 	omacp_doc_builder b;
 	omacp_err e;
-	omacp_doc_builder_init(&b, &c->doc_, c->doc_work_, c->doc_len_);
-	if (is_xml(p)) {
+	uint8_t *end = c->scratch_ + c->scratch_len_, *scr;
+	size_t n = p->body.len;
+
+	/* omacp_push_is_provisioning held: a textual type is one of the two
+	 * names exactly, and only the XML one has 29 bytes */
+	if (p->content_type_code == (int)OMACP_CT_CONNECTIVITY_XML ||
+	    (p->content_type_code == -1 && p->content_type.len == 29u)) {
+		omacp_doc_builder_init(&b, &c->doc_, c->doc_work_, c->doc_len_);
 #ifndef OMACP_NO_XML
-		e = omacp_xml_parse(p->body.ptr, p->body.len, c->scratch_,
-		                    c->scratch_len_, omacp_doc_builder_event, &b,
-		                    NULL);
+		e = omacp_xml_parse(p->body.ptr, n, c->scratch_, c->scratch_len_,
+		                    omacp_doc_builder_event, &b, NULL);
 #else
 		e = OMACP_E_XML_DISABLED;
 #endif
 	} else {
-		e = omacp_wbxml_decode(p->body.ptr, p->body.len, c->scratch_,
-		                       c->scratch_len_, c->wbxml_flags_,
-		                       omacp_doc_builder_event, &b, NULL);
+		scr = end - OMACP_CLIENT_WBXML_BYTES(OMACP_CLIENT_MSG_MAX(c->cfg_.segs));
+		for (;;) {
+			omacp_doc_builder_init(&b, &c->doc_, c->doc_work_,
+			                       (size_t)(scr - c->doc_work_));
+			e = omacp_wbxml_decode(p->body.ptr, n, scr, (size_t)(end - scr),
+			                       c->cfg_.wbxml_flags, omacp_doc_builder_event,
+			                       &b, NULL);
+			if (e != OMACP_E_NOMEM || b.err_ != OMACP_OK ||
+			    n <= (size_t)(end - scr) || n > (size_t)(end - c->doc_work_))
+				break;
+			scr = end - n;
+		}
 	}
 	if (e == OMACP_OK)
 		e = omacp_doc_builder_finish(&b);
@@ -246,7 +249,7 @@ static omacp_err process(omacp_client *c, const char *from, const uint8_t *pdu,
 	omacp_policy pol;
 	omacp_msg m;
 	omacp_cm cm;
-	omacp__line l;
+	omacp_result *r = &c->res_;
 	uint8_t digest[OMACP_MAC_LEN];
 	omacp_err e;
 	int sec;
@@ -255,78 +258,61 @@ static omacp_err process(omacp_client *c, const char *from, const uint8_t *pdu,
 	if (e != OMACP_OK)
 		return malformed(c, e < 0 ? e : OMACP_E_WSP, -1, from, from_pending);
 	sec = p.sec;
-	if (!omacp_push_is_provisioning(&p))
-		return malformed(c, OMACP_E_CONTENT_TYPE, sec, from, from_pending);
-
 	/* SEC validity: the MAC must be there and well formed */
-	if (sec >= 0 && sec != OMACP_SEC_USERPINMAC) {
-		if (!p.has_mac)
-			return malformed(c, OMACP_E_SEC_NO_MAC, sec, from, from_pending);
-		e = omacp_sec_mac_parse(p.mac.ptr, p.mac.len, digest);
-		if (e != OMACP_OK)
-			return malformed(c, e, sec, from, from_pending);
+	if (!omacp_push_is_provisioning(&p)) {
+		e = OMACP_E_CONTENT_TYPE;
 	} else if (sec == OMACP_SEC_USERPINMAC) {
 		/* no MAC parameter: the replay key is a digest of the body */
 		static const uint8_t k = 0;
 		omacp_hmac_sha1(&k, 0, p.body.ptr, p.body.len, digest);
+	} else if (sec >= 0) {
+		e = p.has_mac ? omacp_sec_mac_parse(p.mac.ptr, p.mac.len, digest)
+		              : OMACP_E_SEC_NO_MAC;
 	}
+	if (e != OMACP_OK)
+		return malformed(c, e, sec, from, from_pending);
 
 	/* roles and the signed-message policy, before any PIN prompt */
-	omacp_policy_init(&pol, c->profile_, &c->opts_, &c->cur_);
+	omacp_policy_init(&pol, c->cfg_.profile, &c->cfg_.opts, &c->cur_);
 	memset(&m, 0, sizeof m);
 	m.originator = from;
 	m.sec = sec;
 	m.push_flag = p.push_flag;
 	if (p.has_initiator)
 		m.initiator = p.initiator;
-	e = omacp_policy_evaluate(&pol, &m, &c->res_);
-	c->res_.pin_attempts_left = omacp_policy_pin_attempts_left(&pol, &c->cur_);
+	e = omacp_policy_evaluate(&pol, &m, r);
 	if (e == OMACP_E_SEC_METHOD)
 		return malformed(c, e, sec, from, from_pending);
 	if (e != OMACP_ACCEPTED)
 		return rejected(c, from_pending);
 
-	/* replay */
-	if (sec >= 0 && omacp_state_replay_seen(&c->cur_, digest)) {
-		head(&l, &c->res_, "rejected", sec, from);
-		omacp__line_str(&l, " was accepted before (replay)");
-		c->res_.code = OMACP_E_REPLAY;
-		c->res_.policy = 0;
-		return rejected(c, from_pending);
-	}
-
-	/* authentication */
 	if (sec >= 0) {
+		unsigned left;
+		/* replay */
+		if (omacp_state_replay_seen(&c->cur_, digest))
+			return refuse(c, sec, from, from_pending, OMACP_E_REPLAY,
+			              " was accepted before (replay)");
+		/* authentication */
 		if ((sec == OMACP_SEC_NETWPIN || sec == OMACP_SEC_USERNETWPIN) &&
-		    c->imsi_[0] == '\0') {
-			head(&l, &c->res_, "rejected", sec, from);
-			omacp__line_str(&l, " cannot be verified: no IMSI");
-			c->res_.code = OMACP_E_SEC_IMSI;
-			c->res_.policy = 0;
-			return rejected(c, from_pending);
-		}
+		    c->imsi_[0] == '\0')
+			return refuse(c, sec, from, from_pending, OMACP_E_SEC_IMSI,
+			              " cannot be verified: no IMSI");
 		if (sec != OMACP_SEC_NETWPIN && pin == NULL) {
 			/* suspend: keep the PDU in the new state */
-			memcpy(&c->next_, &c->cur_, sizeof c->next_);
-			e = omacp_state_pending_set(&c->next_, from != NULL ? from : "",
+			e = omacp_state_pending_set(fork_state(c), from != NULL ? from : "",
 			                            pdu, n, now);
 			if (e != OMACP_OK)
 				return malformed(c, e, sec, from, 0);
 			e = save_next(c);
 			if (e != OMACP_OK)
 				return e;
-			c->res_.verdict = OMACP_NEED_PIN;
-			c->res_.code = OMACP_OK;
-			c->res_.roles = c->res_.base_roles;
-			c->res_.manager = 0;
-			c->res_.pin_attempts_left =
-			    omacp_policy_pin_attempts_left(&pol, &c->cur_);
-			head(&l, &c->res_, "need-pin", sec, from);
-			omacp__line_str(&l, " allowed by policy ");
-			omacp__line_dec(&l, c->res_.policy);
-			omacp__line_str(&l, "; waiting for the PIN (");
-			omacp__line_dec(&l, c->res_.pin_attempts_left);
-			omacp__line_str(&l, " attempts left)");
+			r->verdict = OMACP_NEED_PIN;
+			r->code = OMACP_OK;
+			base_roles(c);
+			r->pin_attempts_left = omacp_policy_pin_attempts_left(&pol, &c->cur_);
+			say(c, "need-pin", sec, from,
+			    " allowed by policy %u; waiting for the PIN (%u attempts left)",
+			    r->policy, (uint32_t)r->pin_attempts_left);
 			return OMACP_NEED_PIN;
 		}
 		e = omacp_sec_verify((omacp_sec)sec, c->imsi_[0] ? c->imsi_ : NULL,
@@ -334,45 +320,36 @@ static omacp_err process(omacp_client *c, const char *from, const uint8_t *pdu,
 		                     p.mac.len);
 		if (e == OMACP_E_SEC_PIN && pin != NULL)
 			return OMACP_E_SEC_PIN;   /* no attempt spent */
-		if (e == OMACP_E_SEC_MISMATCH && sec != OMACP_SEC_NETWPIN) {
+		if (e == OMACP_E_SEC_MISMATCH && sec == OMACP_SEC_NETWPIN)
+			return refuse(c, sec, from, from_pending, OMACP_E_SEC_MISMATCH,
+			              ": MAC does not verify (authentication failed); discarded");
+		if (e == OMACP_E_SEC_MISMATCH) {
 			/* a wrong PIN: one attempt spent */
-			unsigned left;
-			memcpy(&c->next_, &c->cur_, sizeof c->next_);
-			if (c->next_.pin_attempts < 255u)
-				c->next_.pin_attempts++;
-			left = omacp_policy_pin_attempts_left(&pol, &c->next_);
+			omacp_state *st = fork_state(c);
+			if (st->pin_attempts < 255u)
+				st->pin_attempts++;
+			left = omacp_policy_pin_attempts_left(&pol, st);
 			if (left == 0)
-				omacp_state_pending_clear(&c->next_);
+				omacp_state_pending_clear(st);
 			e = save_next(c);
 			if (e != OMACP_OK)
 				return e;
-			c->res_.roles = c->res_.base_roles;
-			c->res_.manager = 0;
-			c->res_.pin_attempts_left = left;
+			base_roles(c);
+			r->pin_attempts_left = left;
 			if (left == 0) {
-				head(&l, &c->res_, "rejected", sec, from);
-				omacp__line_str(&l, ": wrong PIN, all ");
-				omacp__line_dec(&l, omacp_policy_get(&pol, OMACP_POLICY_PIN_RETRIES));
-				omacp__line_str(&l, " attempts of policy 4105 spent; message discarded");
-				c->res_.verdict = OMACP_REJECTED;
-				c->res_.code = OMACP_E_PIN_EXHAUSTED;
-				c->res_.policy = OMACP_POLICY_PIN_RETRIES;
+				say(c, "rejected", sec, from,
+				    ": wrong PIN, all %u attempts of policy 4105 spent; message discarded",
+				    omacp_policy_get(&pol, OMACP_POLICY_PIN_RETRIES));
+				r->verdict = OMACP_REJECTED;
+				r->code = OMACP_E_PIN_EXHAUSTED;
+				r->policy = OMACP_POLICY_PIN_RETRIES;
 				return OMACP_REJECTED;
 			}
-			head(&l, &c->res_, "need-pin", sec, from);
-			omacp__line_str(&l, ": wrong PIN (");
-			omacp__line_dec(&l, left);
-			omacp__line_str(&l, " attempts left)");
-			c->res_.verdict = OMACP_NEED_PIN;
-			c->res_.code = OMACP_E_SEC_MISMATCH;
+			say(c, "need-pin", sec, from, ": wrong PIN (%u attempts left)",
+			    (uint32_t)left);
+			r->verdict = OMACP_NEED_PIN;
+			r->code = OMACP_E_SEC_MISMATCH;
 			return OMACP_NEED_PIN;
-		}
-		if (e == OMACP_E_SEC_MISMATCH) {
-			head(&l, &c->res_, "rejected", sec, from);
-			omacp__line_str(&l, ": MAC does not verify (authentication failed); discarded");
-			c->res_.code = OMACP_E_SEC_MISMATCH;
-			c->res_.policy = 0;
-			return rejected(c, from_pending);
 		}
 		if (e != OMACP_OK)
 			return malformed(c, e, sec, from, from_pending);
@@ -384,35 +361,34 @@ static omacp_err process(omacp_client *c, const char *from, const uint8_t *pdu,
 		return malformed(c, e, sec, from, from_pending);
 
 	/* Configuration Manager over the final roles (fixed now) */
-	memcpy(&c->next_, &c->cur_, sizeof c->next_);
+	fork_state(c);
 	if (from_pending)
 		omacp_state_pending_clear(&c->next_);
 	if (sec >= 0)
 		omacp_state_replay_add(&c->next_, digest);
-	omacp_cm_init(&cm, c->csps_, c->n_csps_, &pol);
+	omacp_cm_init(&cm, c->cfg_.csps, c->cfg_.n_csps, &pol);
 	cm.save_state = cm_save;
 	cm.save_user = c;
-	cm.result_fn = c->result_fn_;
-	cm.result_user = c->result_user_;
+	cm.result_fn = c->cfg_.result_fn;
+	cm.result_user = c->cfg_.result_user;
+	cm.result_doc = c->cfg_.result_doc;
 	c->save_err_ = OMACP_OK;
-	e = omacp_cm_process(&cm, &c->doc_, c->res_.roles, &c->cur_, &c->next_,
-	                     &c->res_);
+	e = omacp_cm_process(&cm, &c->doc_, r->roles, &c->cur_, &c->next_, r);
 	if (e == OMACP_ACCEPTED) {
 		memcpy(&c->cur_, &c->next_, sizeof c->cur_);
-		c->res_.pin_attempts_left = omacp_policy_pin_attempts_left(&pol, &c->cur_);
+		r->pin_attempts_left = omacp_policy_pin_attempts_left(&pol, &c->cur_);
 		return OMACP_ACCEPTED;
 	}
 	if (c->save_err_ != OMACP_OK) {
 		/* rolled back because the host could not store the state */
-		(void)drop_pending(c, from_pending);
+		(void)drop(c, from_pending, OMACP_OK);
 		return c->save_err_;
 	}
 	if (e < 0)
 		return malformed(c, e, sec, from, from_pending);
 	/* the document was processed with its final roles: res keeps them */
-	c->res_.verdict = OMACP_REJECTED;
-	e = drop_pending(c, from_pending);
-	return e != OMACP_OK ? e : OMACP_REJECTED;
+	r->verdict = OMACP_REJECTED;
+	return drop(c, from_pending, OMACP_REJECTED);
 }
 
 /* --------------------------------------------------------------- API */
@@ -422,7 +398,7 @@ static void result_start(omacp_client *c)
 {
 	omacp_policy pol;
 	omacp_result_init(&c->res_);
-	omacp_policy_init(&pol, c->profile_, &c->opts_, &c->cur_);
+	omacp_policy_init(&pol, c->cfg_.profile, &c->cfg_.opts, &c->cur_);
 	c->res_.pin_attempts_left = omacp_policy_pin_attempts_left(&pol, &c->cur_);
 }
 
@@ -470,7 +446,7 @@ omacp_err omacp_client_cancel_pin(omacp_client *c)
 		return OMACP_E_STATE;
 	if (c->cur_.pending_len == 0)
 		return OMACP_E_NO_PENDING;
-	return drop_pending(c, 1);
+	return drop(c, 1, OMACP_OK);
 }
 
 int omacp_client_pending(const omacp_client *c)

@@ -140,6 +140,8 @@ static omacp_err on_start(omacp_doc_builder *b, const omacp_event *ev)
 		return set_err(b, OMACP_E_DOC_STRUCTURE);
 	if (na && !in)
 		return set_err(b, OMACP_E_ARG);
+	if (na > UINT16_MAX)
+		return set_err(b, OMACP_E_LIMIT);
 
 	free_ = cap - used - top;
 	if (na > (free_ / sizeof(omacp_attr)) ||
@@ -182,10 +184,10 @@ static omacp_err on_start(omacp_doc_builder *b, const omacp_event *ev)
 	}
 
 	parent = depth ? b->stack_[depth - 1] : NULL;
-	node->elem = ev->elem;
-	node->depth = (unsigned)depth;
+	node->elem = (uint8_t)ev->elem;
+	node->depth = (uint8_t)depth;
 	node->offset = ev->offset;
-	node->n_attrs = na;
+	node->n_attrs = (uint16_t)na;
 	node->attrs = attrs;
 	node->parent = parent;
 	node->first = NULL;

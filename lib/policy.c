@@ -444,6 +444,15 @@ static const char *const sec_names[5] = {
 	"unsigned", "NETWPIN", "USERPIN", "USERNETWPIN", "USERPINMAC"
 };
 
+void omacp__verdict_head(omacp__line *l, char *buf, size_t cap,
+                         const char *verdict, int sec, const char *from)
+{
+	omacp__line_init(l, buf, cap);
+	omacp__line_fmt(l, "%s: %s message from %s", verdict,
+	                (sec >= -1 && sec <= 3) ? sec_names[sec + 1] : "invalid-SEC",
+	                (from != NULL && from[0] != '\0') ? from : "an unknown sender");
+}
+
 /* "<verdict>: <METHOD> message from <originator><tail>", tail formatted
  * with the two numbers a, b and the roles c. */
 static void verdict_line(omacp_result *res, const char *verdict,
@@ -451,12 +460,8 @@ static void verdict_line(omacp_result *res, const char *verdict,
                          uint32_t b, uint32_t c)
 {
 	omacp__line l;
-	omacp__line_init(&l, res->reason, sizeof res->reason);
-	omacp__line_fmt(&l, "%s: %s message from %s", verdict,
-	                (m->sec >= -1 && m->sec <= 3) ? sec_names[m->sec + 1]
-	                                              : "invalid-SEC",
-	                (m->originator != NULL && m->originator[0] != '\0')
-	                    ? m->originator : "an unknown sender");
+	omacp__verdict_head(&l, res->reason, sizeof res->reason, verdict, m->sec,
+	                    m->originator);
 	omacp__line_fmt(&l, tail, a, b, c);
 }
 

@@ -26,6 +26,13 @@ void omacp__line_hex(omacp__line *l, uint32_t v);   /* "0xC80" */
 void omacp__line_fmt(omacp__line *l, const char *fmt, ...);
 void omacp__line_vfmt(omacp__line *l, const char *fmt, va_list ap);
 
+/* omacp__line_init(l, buf, cap), then "VERDICT: METHOD message from FROM"
+ * (METHOD "unsigned" for sec -1, "invalid-SEC" outside -1..3; FROM "an
+ * unknown sender" when NULL or empty).  The reason lines of the policy
+ * verdict and of the client start like this. */
+void omacp__verdict_head(omacp__line *l, char *buf, size_t cap,
+                         const char *verdict, int sec, const char *from);
+
 /* omacp__line_init(buf, cap) then omacp__line_fmt. */
 void omacp__fmt(char *buf, size_t cap, const char *fmt, ...);
 

@@ -61,10 +61,8 @@ static void xbytes(io *x, void *p, size_t n)
 			(void)fail(x, OMACP_E_STATE_SIZE);
 			return;
 		}
-		if (n > 0)
-			memcpy(p, x->in + x->off, n);
-	} else if (x->out != NULL && n > 0 && n <= x->cap &&
-	           x->off <= x->cap - n) {
+		memcpy(p, x->in + x->off, n);
+	} else if (x->out != NULL && x->off <= x->cap && n <= x->cap - x->off) {
 		memcpy(x->out + x->off, p, n);
 	}
 	x->off += n;
@@ -85,27 +83,26 @@ static uint32_t xint(io *x, uint32_t v, unsigned w)
 		b[i] = (uint8_t)(v >> (8u * i));
 	xbytes(x, b, w);
 	if (x->load)
-		for (v = 0, i = 0; i < w; i++)
-			v |= (uint32_t)b[i] << (8u * i);
+		for (v = 0; i-- > 0;)
+			v = v << 8 | b[i];
 	return v;
 }
 
-/* Move the integer field f (fs bytes: 1, 2 or 4) as w bytes; returns it. */
-static uint32_t xfield(io *x, void *f, unsigned fs, unsigned w)
+/* Move the w-byte integer field f (1, 2 or 4 bytes, as in the blob);
+ * returns it. */
+static uint32_t xfield(io *x, void *f, unsigned w)
 {
-	uint32_t v = 0;
-	if (!x->load)
-		v = fs == 1 ? *(const uint8_t *)f
-		  : fs == 2 ? *(const uint16_t *)f : *(const uint32_t *)f;
+	uint32_t v = w == 1 ? *(const uint8_t *)f
+	           : w == 2 ? *(const uint16_t *)f : *(const uint32_t *)f;
 	v = xint(x, v, w);
-	if (x->load) {
-		if (fs == 1)
-			*(uint8_t *)f = (uint8_t)v;
-		else if (fs == 2)
-			*(uint16_t *)f = (uint16_t)v;
-		else
-			*(uint32_t *)f = v;
-	}
+	if (!x->load)
+		return v;           /* save: the state is only read */
+	if (w == 1)
+		*(uint8_t *)f = (uint8_t)v;
+	else if (w == 2)
+		*(uint16_t *)f = (uint16_t)v;
+	else
+		*(uint32_t *)f = v;
 	return v;
 }
 
@@ -138,6 +135,9 @@ static void xstr(io *x, char *s, size_t max, unsigned w, int empty_ok)
 
 /* A count read or written: above max is OMACP_E_LIMIT (save: the struct is
  * inconsistent). */
+#if defined(__GNUC__)
+__attribute__((noinline)) /* smaller out of line */
+#endif
 static int xcount(io *x, uint32_t n, uint32_t max)
 {
 	return n > max ? (int)fail(x, OMACP_E_LIMIT) : 0;
@@ -146,39 +146,39 @@ static int xcount(io *x, uint32_t n, uint32_t max)
 static omacp_err codec(io *x, omacp_state *st)
 {
 	uint32_t n, k, i;
-	(void)xfield(x, &st->flags, 4, 4);
-	n = xfield(x, &st->n_policies, 1, 1);
+	(void)xfield(x, &st->flags, 4);
+	n = xfield(x, &st->n_policies, 1);
 	if (xcount(x, n, OMACP_STATE_MAX_POLICIES))
 		return x->err;
 	for (i = 0; i < n; i++) {
-		(void)xfield(x, &st->policies[i].id, 4, 4);
-		(void)xfield(x, &st->policies[i].value, 4, 4);
+		(void)xfield(x, &st->policies[i].id, 4);
+		(void)xfield(x, &st->policies[i].value, 4);
 	}
-	n = xfield(x, &st->n_tps, 1, 1);
+	n = xfield(x, &st->n_tps, 1);
 	if (xcount(x, n, OMACP_STATE_MAX_TPS))
 		return x->err;
 	for (i = 0; i < n; i++)
 		xstr(x, st->tps[i], OMACP_STATE_URL_MAX, 2, 0);
-	n = xfield(x, &st->n_ppgs, 1, 1);
+	n = xfield(x, &st->n_ppgs, 1);
 	if (xcount(x, n, OMACP_STATE_MAX_PPGS))
 		return x->err;
 	for (i = 0; i < n; i++) {
 		xstr(x, st->ppgs[i].addr, OMACP_MAX_ADDR, 1, 0);
-		(void)xfield(x, &st->ppgs[i].flags, 1, 1);
+		(void)xfield(x, &st->ppgs[i].flags, 1);
 	}
-	n = xfield(x, &st->n_replay, 1, 1);
-	k = xfield(x, &st->replay_next, 1, 1);
+	n = xfield(x, &st->n_replay, 1);
+	k = xfield(x, &st->replay_next, 1);
 	if (xcount(x, n, OMACP_STATE_MAX_REPLAY) ||
 	    xcount(x, k, OMACP_STATE_MAX_REPLAY - 1u))
 		return x->err;
 	xbytes(x, st->replay, (size_t)n * OMACP_STATE_DIGEST_LEN);
-	n = xfield(x, &st->pending_len, 2, 2);
+	n = xfield(x, &st->pending_len, 2);
 	if (xcount(x, n, OMACP_STATE_PENDING_MAX))
 		return x->err;
 	xbytes(x, st->pending, n);
 	xstr(x, st->pending_from, OMACP_MAX_ADDR, 1, 1);
-	(void)xfield(x, &st->pin_attempts, 1, 1);
-	(void)xfield(x, &st->pending_time, 4, 4);
+	(void)xfield(x, &st->pin_attempts, 1);
+	(void)xfield(x, &st->pending_time, 4);
 	return x->err;
 }
 

@@ -11,6 +11,7 @@
  * (WBXML encoder, signer, WSP push encoder, SMS segmenter); what is checked
  * is the device's verdict, roles, reason and state, not those bytes.
  */
+#define _POSIX_C_SOURCE 200809L
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -312,6 +313,13 @@ static size_t blob_of(handset *d, uint8_t *out)
 {
 	size_t len = 0;
 	assert_int_equal(omacp_client_state_blob(&d->c, out, OMACP_STATE_BLOB_MAX, &len), OMACP_OK);
+	return len;
+}
+
+static size_t blob_of_c(const omacp_client *c, uint8_t *out)
+{
+	size_t len = 0;
+	assert_int_equal(omacp_client_state_blob(c, out, OMACP_STATE_BLOB_MAX, &len), OMACP_OK);
 	return len;
 }
 
@@ -752,6 +760,390 @@ static void test_role_denial_rolls_back(void **st)
 	free(d);
 }
 
+/* ------------------------------------- workspace sizing (client.h) */
+
+/* A handset over a heap workspace of exactly work_len bytes (so the
+ * sanitizer build catches any access past it), OMA profile, every type the
+ * corpus uses registered with all roles, `segs` segments per message. */
+typedef struct fit {
+	omacp_client c;
+	uint8_t *work;
+	host h;
+	spy s;
+	omacp_csp csps[7];
+} fit;
+
+#define CORPUS_IMSI "262011234567890"
+
+static fit *fit_new(unsigned segs, size_t work_len)
+{
+	fit *f = calloc(1, sizeof *f);
+	omacp_client_config cfg;
+	const char *types[7] = {"NAPDEF", "APPLICATION", "PXLOGICAL", "BOOTSTRAP",
+	                        "VENDORCONFIG", "CLIENTIDENTITY", "ACCESS"};
+	size_t i;
+	for (i = 0; i < 7; i++) {
+		omacp_csp x = OMACP_CSP(types[i], OMACP_ROLES_ALL, &spy_ops, &f->s);
+		f->csps[i] = x;
+	}
+	omacp_client_config_init(&cfg);
+	cfg.profile = OMACP_PROFILE_OMA;
+	cfg.imsi = CORPUS_IMSI;
+	cfg.csps = f->csps;
+	cfg.n_csps = 7;
+	cfg.slots = 1;
+	cfg.segs = segs;
+	cfg.save_state = host_save;
+	cfg.user = &f->h;
+	f->work = malloc(work_len);
+	assert_int_equal(omacp_client_init(&f->c, &cfg, f->work, work_len, NULL, 0), OMACP_OK);
+	return f;
+}
+
+static void fit_free(fit *f)
+{
+	free(f->work);
+	free(f);
+}
+
+/* Feed every SMS; answer a PIN prompt with pin.  The last outcome. */
+static omacp_err fit_run(fit *f, const msg *m, const char *pin)
+{
+	size_t i;
+	omacp_err e = OMACP_E_STATE;
+	for (i = 0; i < m->n; i++) {
+		e = omacp_client_sms(&f->c, STRANGER, m->ud[i], m->len[i], 100);
+		if (e != OMACP_MORE)
+			break;
+	}
+	if (e == OMACP_NEED_PIN)
+		e = omacp_client_pin(&f->c, pin, 101);
+	return e;
+}
+
+/* The SMS of a Kannel vector (segments.txt). */
+static void kannel_sms(const char *dir, msg *m)
+{
+	size_t len;
+	char *txt = (char *)tu_read(tu_vpath(dir, "segments.txt"), &len), *line, *save;
+	assert_non_null(txt);
+	m->n = 0;
+	for (line = strtok_r(txt, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		char udh[600], pay[600], hex[1200];
+		unsigned idx;
+		uint8_t *b;
+		size_t bl;
+		if (line[0] == '#' || sscanf(line, "%u %599s %599s", &idx, udh, pay) != 3)
+			continue;
+		snprintf(hex, sizeof hex, "%s%s", udh, pay);
+		b = tu_unhex(hex, &bl);
+		assert_true(m->n < 32 && bl <= OMACP_SMS_UD_MAX);
+		memcpy(m->ud[m->n], b, bl);
+		m->len[m->n++] = bl;
+		free(b);
+	}
+	free(txt);
+}
+
+/* Decode body[0..n) into an arena of exactly arena_len bytes with a WBXML
+ * scratch of exactly scratch_len bytes (heap, exact).  Returns the result;
+ * *used = the arena bytes the tree took. */
+static omacp_err fit_decode(const uint8_t *body, size_t n, int xml, size_t arena_len,
+                            size_t scratch_len, size_t *used)
+{
+	uint8_t *arena = malloc(arena_len ? arena_len : 1);
+	uint8_t *scr = malloc(scratch_len ? scratch_len : 1);
+	omacp_doc doc;
+	omacp_doc_builder b;
+	omacp_err e;
+	omacp_doc_builder_init(&b, &doc, arena, arena_len);
+#ifndef OMACP_NO_XML
+	if (xml)
+		e = omacp_xml_parse(body, n, scr, scratch_len, omacp_doc_builder_event, &b, NULL);
+	else
+#else
+	(void)xml;
+#endif
+		e = omacp_wbxml_decode(body, n, scr, scratch_len, 0, omacp_doc_builder_event, &b, NULL);
+	if (e == OMACP_OK)
+		e = omacp_doc_builder_finish(&b);
+	else
+		(void)omacp_doc_builder_finish(&b);
+	*used = doc.bytes_used;
+	free(arena);
+	free(scr);
+	return e;
+}
+
+/*
+ * Every PROV document of the corpus (test/vectors: Kannel's and libwbxml's
+ * encodings, with and without a string table, and the XML inputs) fits the
+ * sizing macros of client.h:
+ *   - by its own body size m: the tree fits OMACP_CLIENT_DOC_BYTES(m) and
+ *     the decoder OMACP_CLIENT_WBXML_BYTES(m) on the first attempt (this is
+ *     stricter than the client, whose m is the PDU capacity of its segments);
+ *   - end to end: the client with exactly OMACP_CLIENT_WORK_BYTES(1, segs)
+ *     bytes of workspace, segs = the SMS the message really takes (Kannel's
+ *     own segments; libwbxml's bodies signed and segmented here), accepts
+ *     it.  The Nokia OTA vector (not OMA CP) and Kannel's no-DOCTYPE body
+ *     (legacy tables, not PROV) must give the same outcome as with a huge
+ *     workspace, and never OMACP_E_NOMEM.
+ */
+static void test_corpus_fits_workspace(void **st)
+{
+	char **names;
+	size_t n = tu_list_vectors("", &names), i;
+	unsigned docs = 0, accepted = 0;
+	double worst = 0.0;
+	const char *worst_name = "";
+	(void)st;
+	assert_true(n > 0);
+	for (i = 0; i < n; i++) {
+		static const char *const files[] = {"wbxml.hex", "wbxml-nostrtbl.hex", "input.xml"};
+		int kannel = strncmp(names[i], "kannel-", 7) == 0;
+		int prov = strstr(names[i], "legacy") == NULL && strstr(names[i], "kannel-18") == NULL;
+		size_t k;
+		for (k = 0; k < 3; k++) {
+			int xml = k == 2;
+			size_t len, used = 0;
+			uint8_t *body = xml ? tu_read(tu_vpath(names[i], files[k]), &len)
+			                    : tu_read_hex(tu_vpath(names[i], files[k]), &len);
+			omacp_err e;
+			if (body == NULL)
+				continue;
+#ifdef OMACP_NO_XML
+			if (xml) {
+				free(body);
+				continue;
+			}
+#endif
+			e = fit_decode(body, len, xml, OMACP_CLIENT_DOC_BYTES(len),
+			               xml ? OMACP_XML_WORK_BYTES(len) : OMACP_CLIENT_WBXML_BYTES(len),
+			               &used);
+			if (!prov) {
+				assert_int_not_equal(e, OMACP_E_NOMEM);
+				free(body);
+				continue;
+			}
+			if (e != OMACP_OK)
+				fail_msg("%s/%s: %d with the arena of %zu bytes", names[i], files[k], e,
+				         (size_t)OMACP_CLIENT_DOC_BYTES(len));
+			docs++;
+			if ((double)used / (double)OMACP_CLIENT_DOC_BYTES(len) > worst) {
+				worst = (double)used / (double)OMACP_CLIENT_DOC_BYTES(len);
+				worst_name = names[i];
+			}
+
+			/* end to end, WBXML (XML bodies take more SMS than the corpus's
+			 * 1.4 KB messages are sent in; their arena is checked above) */
+			if (!xml) {
+				msg *m = malloc(sizeof *m), *big;
+				unsigned segs;
+				fit *f;
+				omacp_err e2;
+				if (kannel && k == 0) {
+					kannel_sms(names[i], m);
+				} else {
+					make_raw(m, body, len, OMACP_SEC_NETWPIN, CORPUS_IMSI, NULL, NULL, 0, 0);
+				}
+				segs = (unsigned)m->n;
+				f = fit_new(segs, OMACP_CLIENT_WORK_BYTES(1, segs));
+				e = fit_run(f, m, strstr(names[i], "userpinmac") ? "12342945" : "1234");
+				if (prov) {
+					if (e != OMACP_ACCEPTED)
+						fail_msg("%s/%s in %u SMS: %d (%s)", names[i], files[k], segs, e,
+						         omacp_client_result(&f->c)->reason);
+					assert_true(f->s.commit > 0);
+					accepted++;
+				}
+				fit_free(f);
+				big = m;
+				f = fit_new(segs, OMACP_CLIENT_WORK_BYTES(1, 255));
+				e2 = fit_run(f, big, strstr(names[i], "userpinmac") ? "12342945" : "1234");
+				assert_int_equal(e2, e);
+				assert_int_not_equal(e, OMACP_E_NOMEM);
+				fit_free(f);
+				free(m);
+			}
+			free(body);
+		}
+	}
+	/* the non-PROV Kannel vectors, end to end */
+	for (i = 0; i < n; i++) {
+		msg *m;
+		fit *f;
+		omacp_err e, e2;
+		if (strncmp(names[i], "kannel-", 7) != 0 ||
+		    (strstr(names[i], "legacy") == NULL && strstr(names[i], "kannel-18") == NULL))
+			continue;
+		m = malloc(sizeof *m);
+		kannel_sms(names[i], m);
+		f = fit_new((unsigned)m->n, OMACP_CLIENT_WORK_BYTES(1, m->n));
+		e = fit_run(f, m, "1234");
+		fit_free(f);
+		f = fit_new((unsigned)m->n, OMACP_CLIENT_WORK_BYTES(1, 255));
+		e2 = fit_run(f, m, "1234");
+		fit_free(f);
+		assert_int_equal(e, e2);
+		assert_int_not_equal(e, OMACP_E_NOMEM);
+		free(m);
+	}
+	assert_true(docs >= 40);
+	assert_true(accepted >= 28);
+	if (getenv("OMACP_TEST_VERBOSE"))
+		printf("corpus: %u documents, %u accepted end to end; densest %s uses %.1f%% "
+		       "of OMACP_CLIENT_DOC_BYTES\n", docs, accepted, worst_name, 100.0 * worst);
+	tu_free_names(names, n);
+}
+
+/* A 3-SMS document denser than the typical bound (100 one-attribute parms,
+ * 3 WBXML bytes each) does not fit OMACP_CLIENT_WORK_BYTES(1, 3): the client
+ * discards it with OMACP_E_NOMEM, nothing applied, the state unchanged (a
+ * PIN message's pending slot dropped); the same message fits a bigger
+ * workspace (the extra goes to the arena for WBXML bodies).  A long value
+ * (200 bytes, more than the decoder's first-attempt scratch) fits on the
+ * retry. */
+static void test_dense_document_nomem(void **st)
+{
+	const char *lines[110];
+	uint8_t body[2048], before[OMACP_STATE_BLOB_MAX], after[OMACP_STATE_BLOB_MAX];
+	char longv[220];
+	size_t blen, i, lb, la;
+	msg *m = malloc(sizeof *m);
+	fit *f;
+	(void)st;
+	lines[0] = "C NAPDEF";
+	lines[1] = "P NAPID=x";
+	for (i = 2; i <= 101; i++)
+		lines[i] = "P NAME";
+	lines[102] = "E";
+	lines[103] = NULL;
+	blen = encode_doc(lines, body, sizeof body);
+	assert_true(blen <= OMACP_CLIENT_MSG_MAX(3) - 60);
+
+	/* NETWPIN: verified at once */
+	make_raw(m, body, blen, OMACP_SEC_NETWPIN, CORPUS_IMSI, NULL, NULL, 0, 0);
+	assert_true(m->n <= 3);
+	f = fit_new(3, OMACP_CLIENT_WORK_BYTES(1, 3));
+	lb = blob_of_c(&f->c, before);
+	assert_int_equal(fit_run(f, m, NULL), OMACP_E_NOMEM);
+	assert_int_equal(omacp_client_result(&f->c)->code, OMACP_E_NOMEM);
+	assert_int_equal(f->s.validate + f->s.apply + f->s.commit, 0);
+	assert_int_equal(f->h.saves, 0);
+	la = blob_of_c(&f->c, after);
+	assert_int_equal(la, lb);
+	assert_memory_equal(after, before, lb);
+	fit_free(f);
+
+	/* USERPIN: waits, then the PIN; the pending message is dropped */
+	make_raw(m, body, blen, OMACP_SEC_USERPIN, NULL, "1234", NULL, 0, 0);
+	f = fit_new(3, OMACP_CLIENT_WORK_BYTES(1, 3));
+	lb = blob_of_c(&f->c, before);
+	assert_int_equal(fit_run(f, m, "1234"), OMACP_E_NOMEM);
+	assert_false(omacp_client_pending(&f->c));
+	assert_int_equal(f->s.apply, 0);
+	la = blob_of_c(&f->c, after);
+	assert_int_equal(la, lb);
+	assert_memory_equal(after, before, lb);
+	fit_free(f);
+
+	/* a bigger workspace holds it */
+	f = fit_new(3, OMACP_CLIENT_WORK_BYTES(1, 3) + 100 * (sizeof(omacp_node) + sizeof(omacp_attr)));
+	if (fit_run(f, m, "1234") != OMACP_ACCEPTED)
+		fail_msg("%s", omacp_client_result(&f->c)->reason);
+	assert_int_equal(f->s.commit, 1);
+	fit_free(f);
+
+	/* a 200-byte value: too long for the first attempt's scratch */
+	memset(longv, 'a', sizeof longv);
+	memcpy(longv, "P NAME=", 7);
+	longv[7 + 200] = '\0';
+	assert_true(200 > OMACP_CLIENT_WBXML_BYTES(OMACP_CLIENT_MSG_MAX(3)) -
+	                      OMACP_CLIENT_MSG_MAX(3) / 4);
+	lines[2] = longv;
+	lines[3] = "E";
+	lines[4] = NULL;
+	blen = encode_doc(lines, body, sizeof body);
+	make_raw(m, body, blen, OMACP_SEC_NETWPIN, CORPUS_IMSI, NULL, NULL, 0, 0);
+	assert_true(m->n <= 3);
+	f = fit_new(3, OMACP_CLIENT_WORK_BYTES(1, 3));
+	assert_int_equal(fit_run(f, m, NULL), OMACP_ACCEPTED);
+	fit_free(f);
+	free(m);
+}
+
+/* The result document reaches cfg.result_fn: with the Configuration
+ * Manager's default writer (result_doc NULL; only when the build keeps
+ * OMACP_CM_IMPLICIT_RESULT 1) and with cfg.result_doc naming it (any
+ * build).  Kannel's NAPDEF vector, accepted: the result document is the
+ * input document again (wap-provisioningdoc, NAPDEF, its parms). */
+typedef struct rsink {
+	unsigned starts, ends, napdef;
+} rsink;
+
+static omacp_err rsink_event(void *user, const omacp_event *ev)
+{
+	rsink *r = user;
+	size_t i;
+	if (ev->kind == OMACP_EV_START) {
+		r->starts++;
+		for (i = 0; i < ev->n_attrs; i++)
+			if (omacp_slice_eq(ev->attrs[i].name, "type") &&
+			    omacp_slice_eq(ev->attrs[i].value, "NAPDEF"))
+				r->napdef++;
+	} else {
+		r->ends++;
+	}
+	return OMACP_OK;
+}
+
+static void test_result_document(void **st)
+{
+	int pass;
+	(void)st;
+	for (pass = OMACP_CM_IMPLICIT_RESULT ? 0 : 1; pass < 2; pass++) {
+		omacp_client *c = calloc(1, sizeof *c);
+		size_t wl = OMACP_CLIENT_WORK_BYTES(1, 4);
+		uint8_t *work = malloc(wl);
+		omacp_client_config cfg;
+		host h;
+		spy sp;
+		rsink rs;
+		omacp_csp csp = OMACP_CSP("NAPDEF", OMACP_ROLES_ALL, &spy_ops, &sp);
+		msg *m = malloc(sizeof *m);
+		size_t i;
+		omacp_err e = OMACP_E_STATE;
+		memset(&h, 0, sizeof h);
+		memset(&sp, 0, sizeof sp);
+		memset(&rs, 0, sizeof rs);
+		omacp_client_config_init(&cfg);
+		cfg.profile = OMACP_PROFILE_OMA;
+		cfg.imsi = CORPUS_IMSI;
+		cfg.csps = &csp;
+		cfg.n_csps = 1;
+		cfg.slots = 1;
+		cfg.segs = 4;
+		cfg.save_state = host_save;
+		cfg.user = &h;
+		cfg.result_fn = rsink_event;
+		cfg.result_user = &rs;
+		if (pass == 1)
+			cfg.result_doc = omacp_cm_result_doc;
+		assert_int_equal(omacp_client_init(c, &cfg, work, wl, NULL, 0), OMACP_OK);
+		kannel_sms("kannel-01_napdef_gprs_auth-netwpin-semioctet-imsi", m);
+		for (i = 0; i < m->n; i++)
+			e = omacp_client_sms(c, STRANGER, m->ud[i], m->len[i], 1);
+		assert_int_equal(e, OMACP_ACCEPTED);
+		assert_int_equal(sp.commit, 1);
+		assert_int_equal(rs.napdef, 1);
+		assert_true(rs.starts >= 10);
+		assert_int_equal(rs.starts, rs.ends);
+		free(m);
+		free(work);
+		free(c);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -770,6 +1162,9 @@ int main(void)
 		cmocka_unit_test(test_xml_body),
 #endif
 		cmocka_unit_test(test_role_denial_rolls_back),
+		cmocka_unit_test(test_corpus_fits_workspace),
+		cmocka_unit_test(test_dense_document_nomem),
+		cmocka_unit_test(test_result_document),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

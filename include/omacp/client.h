@@ -82,24 +82,87 @@ extern "C" {
 /* Largest push PDU `segs` segments can carry. */
 #define OMACP_CLIENT_MSG_MAX(segs) ((size_t)(segs) * (size_t)OMACP_REASM_SEG_MAX)
 
-/* Document arena for a body of m bytes: room for m/4 elements, m/4
- * attributes and 2m bytes of copied names and values (WBXML spends at least
- * about 4 bytes per element; string-table references can expand further,
- * which then ends cleanly in OMACP_E_NOMEM). */
-#define OMACP_CLIENT_DOC_BYTES(m) \
-	OMACP_DOC_WORK_BYTES((size_t)(m) / 4u + 4u, (size_t)(m) / 4u + 4u, 2u * (size_t)(m) + 64u)
+/*
+ * Document arena for a WBXML body of up to m bytes: room for m/8 + 2
+ * elements, m/4 + 2 attributes and 7m/4 + 16 bytes of copied values.
+ *
+ * This is a TYPICAL bound, not a worst case.  The true worst case is far
+ * larger: one element per body byte (a PARM tag alone is one byte and costs
+ * a whole omacp_node, 24 bytes on a 32-bit target), and a 2-byte string
+ * table reference copies a whole string-table entry, so m bytes can ask for
+ * 24m bytes and more (growing with m squared), which no handset wants to
+ * reserve.  Real provisioning documents are far less dense, because every
+ * element carries names and values.  Measured on
+ * every PROV document of test/vectors (Kannel and libwbxml encodings, with
+ * and without a string table; bytes per body byte on a 32-bit / 64-bit
+ * target):
+ *
+ *   densest document       libwbxml-08 (425 B, string table): 54 elements,
+ *                          95 attributes, 708 value bytes = 8.3 / 14.9 B/B
+ *   elements per byte      at most 0.158 (a 19-byte minimal document),
+ *                          0.135 for anything of 37 bytes and more
+ *   attributes per byte    at most 0.224;  value bytes per byte: 1.67
+ *   this bound gives       8.96 / 16.1 B/B at 425 bytes: the densest
+ *                          document uses 92.5% / 92.4% of it (the margin
+ *                          is 8%: what a 4 KB workspace for 3 SMS allows)
+ *
+ * A body that needs more (a denser document, or long string-table values
+ * referenced many times) is discarded cleanly: the client returns
+ * OMACP_E_NOMEM with nothing applied and the state unchanged (a pending
+ * PIN message is dropped).  Give a bigger workspace (for a WBXML body,
+ * everything beyond OMACP_CLIENT_WORK_BYTES goes to the arena) or more
+ * segments to accept denser documents.  test/test_client.c checks every
+ * corpus document against this macro (by its own body size, and end to end
+ * with exactly OMACP_CLIENT_WORK_BYTES(1, the SMS it takes)) and the NOMEM
+ * behaviour.
+ */
+#define OMACP_CLIENT_DOC_BYTES(m)                                              \
+	OMACP_DOC_WORK_BYTES((size_t)(m) / 8u + 2u, (size_t)(m) / 4u + 2u,         \
+	                     7u * (size_t)(m) / 4u + 16u)
 
-/* Decoder scratch for a WBXML body of m bytes (string table + the values of
- * one element). */
-#define OMACP_CLIENT_WBXML_BYTES(m) OMACP_WBXML_WORK_BYTES((size_t)(m), 2u * (size_t)(m) + 64u)
+/*
+ * WBXML decoder scratch for a body of up to m bytes on the first attempt:
+ * a string table of m/4 bytes and 48 bytes of values of one element (the
+ * corpus needs at most 93 bytes in all, at m = 289).  The scratch and the
+ * arena are one region: when the decoder alone runs out (a long value, a
+ * big string table), the client decodes once more with the decoder scratch
+ * grown to the body's size (the string table and the inline values of one
+ * element are disjoint parts of the body, so that always suffices unless a
+ * value is built of several token / string-table parts) and the arena
+ * shrunk by as much, which a document with such long strings can afford.
+ */
+#define OMACP_CLIENT_WBXML_BYTES(m) OMACP_WBXML_WORK_BYTES((size_t)(m) / 4u, 48u)
 
 /*
  * Workspace for `slots` messages in reassembly at once, each of at most
  * `segs` segments (1..255): reassembly + document arena + WBXML decoder
  * scratch, plus alignment slack.  A WBXML-only handset needs nothing more.
- * Examples: (2, 8) is about 30 KB on 64-bit targets and 20 KB on 32-bit;
- * (3, 16) about 63 KB / 42 KB.  The context itself (omacp_client) is about
- * 8 KB: two states (each with its 1400-byte pending slot) and a blob buffer.
+ * Examples on a 32-bit target (Cortex-M4): (1, 3) = 4074 bytes, (2, 8) =
+ * 11697, (1, 11) = 14482; on x86-64: 6870, 19069 and 24558 (pointers and
+ * sizes double the tree nodes and attributes).
+ *
+ * RAM of the client besides the workspace: sizeof(omacp_client), which is
+ * two omacp_state (the state in force and the one being built: the
+ * Configuration Manager reads the old one through the policies while the
+ * CSPs edit the new one, and a failure restores the new from the old) and
+ * one blob buffer (the serialized state handed to save_state), plus about
+ * 800 bytes (the result with its 192-byte reason and 16 item records).
+ * Each of the three is dominated by the pending PIN message slot, so every
+ * byte of OMACP_STATE_PENDING_MAX costs three bytes of RAM.  A handset whose
+ * client takes at most `segs` segments never needs a pending slot larger
+ * than OMACP_CLIENT_MSG_MAX(segs); set it (state.h, OMACP_CONFIG_FILE)
+ * to that.  On a Cortex-M4:
+ *
+ *   OMACP_STATE_PENDING_MAX            omacp_state  blob max  omacp_client
+ *   1400 (default: 10 full SMS)            2352       2363        7892
+ *   1040 (8 segments, the default segs)    1992       2003        6812
+ *    390 (3 segments)                      1340       1353        4860
+ *    390, OMACP_STATE_MAX_TPS 1 and
+ *         OMACP_STATE_URL_MAX 128           956        967        3704
+ *
+ * A PIN message larger than the slot is refused (OMACP_E_LIMIT, see
+ * omacp_client_sms); a blob saved by a build with a larger slot and holding
+ * a larger pending message does not load (OMACP_E_LIMIT).
  */
 #define OMACP_CLIENT_WORK_BYTES(slots, segs)                                   \
 	(OMACP_REASM_WORK_BYTES(slots, segs) + 2u * sizeof(void *) +               \
@@ -108,7 +171,9 @@ extern "C" {
 
 /* The same, with room for expat too (connectivity-xml bodies).  The scratch
  * region (everything after the reassembly slots and the document arena) is
- * shared by the WBXML decoder and expat. */
+ * shared by the WBXML decoder and expat.  An XML body spends far more bytes
+ * per element than WBXML (the corpus: at most 1.3 arena bytes per XML byte
+ * on 32-bit targets, 2.3 on 64-bit), so the arena above is ample for it. */
 #define OMACP_CLIENT_WORK_BYTES_XML(slots, segs)                               \
 	(OMACP_CLIENT_WORK_BYTES(slots, segs) +                                    \
 	 OMACP_XML_WORK_BYTES(OMACP_CLIENT_MSG_MAX(segs)))
@@ -144,6 +209,12 @@ typedef struct omacp_client_config {
 	omacp_event_fn result_fn;    /* optional: the result document of each
 	                                processed document (csp.h)            */
 	void *result_user;
+	omacp_cm_result_writer result_doc; /* NULL: the Configuration Manager's
+	                                default (csp.h): with
+	                                OMACP_CM_IMPLICIT_RESULT 0, set it to
+	                                omacp_cm_result_doc for result_fn to
+	                                get anything (the writer then links
+	                                only into firmware that names it)     */
 } omacp_client_config;
 
 /* Fill cfg with the defaults: wm65, default options, no IMSI, no CSPs,
@@ -155,17 +226,8 @@ void omacp_client_config_init(omacp_client_config *cfg);
 typedef struct omacp_client {
 	/* private */
 	int ready_;
-	omacp_profile profile_;
-	omacp_policy_opts opts_;
+	omacp_client_config cfg_;    /* a copy (segs resolved; imsi not kept) */
 	char imsi_[16];
-	const omacp_csp *csps_;
-	size_t n_csps_;
-	unsigned segs_;
-	unsigned wbxml_flags_;
-	omacp_client_save_fn save_;
-	void *user_;
-	omacp_event_fn result_fn_;
-	void *result_user_;
 	omacp_err save_err_;         /* what save_state returned last         */
 	omacp_reasm reasm_;
 	uint8_t *doc_work_;          /* document arena                        */
@@ -181,8 +243,9 @@ typedef struct omacp_client {
 
 /*
  * Prepare c.  work[0..work_len) is the workspace (OMACP_CLIENT_WORK_BYTES
- * for cfg's slots/segs; more is fine: the extra goes to the decoder
- * scratch); it is owned by c until the caller stops using c.  cfg is copied
+ * for cfg's slots/segs; more is fine: for a WBXML body the extra goes to
+ * the document arena, for an XML body to expat); it is owned by c until the
+ * caller stops using c.  cfg is copied
  * (its csps array and result_user are kept by pointer).  blob/blob_len: the
  * saved state to start from, or NULL/0 for a new (factory) handset.
  * Errors: OMACP_E_ARG (NULL c/cfg/save_state, slots or segs out of range),

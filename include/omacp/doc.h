@@ -25,12 +25,14 @@
 extern "C" {
 #endif
 
+/* One element of the tree: 24 bytes on a 32-bit target, 48 on 64-bit
+ * (the small fields first, so the node has no padding on either). */
 typedef struct omacp_node omacp_node;
 struct omacp_node {
-	omacp_elem elem;
-	unsigned depth;          /* 0 = root                                  */
+	uint8_t elem;            /* an omacp_elem                             */
+	uint8_t depth;           /* 0 = root (at most OMACP_MAX_DEPTH)        */
+	uint16_t n_attrs;        /* entries of attrs (at most 65535)          */
 	size_t offset;           /* input offset of the element               */
-	size_t n_attrs;
 	const omacp_attr *attrs; /* in input order, copied into the arena     */
 	omacp_node *parent;      /* NULL for the root                         */
 	omacp_node *first;       /* first child, NULL if none                 */
@@ -90,7 +92,8 @@ void omacp_doc_builder_init(omacp_doc_builder *b, omacp_doc *doc,
  * OMACP_E_DOC_STRUCTURE for a sequence that is not one document (END
  * without START or of another element, a depth that does not match, a
  * second root, a root other than wap-provisioningdoc or a nested one),
- * OMACP_E_LIMIT for nesting deeper than OMACP_MAX_DEPTH, OMACP_E_ARG for
+ * OMACP_E_LIMIT for nesting deeper than OMACP_MAX_DEPTH or more than 65535
+ * attributes on one element, OMACP_E_ARG for
  * attrs NULL with n_attrs > 0.  Errors are sticky. */
 omacp_err omacp_doc_builder_event(void *user, const omacp_event *ev);
 
