@@ -109,6 +109,17 @@ omacp_err omacp_sec_imsi_key(const char *imsi, uint8_t out[OMACP_IMSI_KEY_MAX],
 	return OMACP_OK;
 }
 
+/* Append the USERPIN bytes to key[*klen..]. */
+static omacp_err append_pin(uint8_t *key, size_t *klen, const char *pin)
+{
+	size_t n = user_pin_len(pin);
+	if (n == 0)
+		return OMACP_E_SEC_PIN;
+	memcpy(key + *klen, pin, n);
+	*klen += n;
+	return OMACP_OK;
+}
+
 omacp_err omacp_sec_key(omacp_sec m, const char *imsi, const char *pin,
                         uint8_t key[OMACP_KEY_MAX], size_t *key_len)
 {
@@ -119,28 +130,13 @@ omacp_err omacp_sec_key(omacp_sec m, const char *imsi, const char *pin,
 		return OMACP_E_ARG;
 	switch (m) {
 	case OMACP_SEC_NETWPIN:
-		e = omacp_sec_imsi_key(imsi, key, &klen);
-		break;
-	case OMACP_SEC_USERPIN:
-		n = user_pin_len(pin);
-		if (n == 0) {
-			e = OMACP_E_SEC_PIN;
-			break;
-		}
-		memcpy(key, pin, n);
-		klen = n;
-		break;
 	case OMACP_SEC_USERNETWPIN:
 		e = omacp_sec_imsi_key(imsi, key, &klen);
-		if (e != OMACP_OK)
-			break;
-		n = user_pin_len(pin);
-		if (n == 0) {
-			e = OMACP_E_SEC_PIN;
-			break;
-		}
-		memcpy(key + klen, pin, n);
-		klen += n;
+		if (e == OMACP_OK && m == OMACP_SEC_USERNETWPIN)
+			e = append_pin(key, &klen, pin); /* IMSI key, then the PIN */
+		break;
+	case OMACP_SEC_USERPIN:
+		e = append_pin(key, &klen, pin);
 		break;
 	case OMACP_SEC_USERPINMAC:
 		n = upm_key_len(pin);
