@@ -95,6 +95,20 @@ void omacp_doc_builder_init(omacp_doc_builder *b, omacp_doc *doc,
 	b->err_ = OMACP_OK;
 }
 
+void omacp_doc_builder_keep(omacp_doc_builder *b, const uint8_t *p, size_t n)
+{
+	b->keep_ = p;
+	b->keep_len_ = p ? n : 0;
+}
+
+/* 1 when s[0..n), n > 0, lies inside the kept region (unsigned wrap-around
+ * makes a pointer below the region a huge offset). */
+static int kept(const omacp_doc_builder *b, const uint8_t *s, size_t n)
+{
+	return n <= b->keep_len_ &&
+	       (uintptr_t)s - (uintptr_t)b->keep_ <= b->keep_len_ - n;
+}
+
 static omacp_err set_err(omacp_doc_builder *b, omacp_err e)
 {
 	b->err_ = e;
@@ -160,7 +174,9 @@ static omacp_err on_start(omacp_doc_builder *b, const omacp_event *ev)
 		np = (const uint8_t *)attr_lookup(a->name.ptr, nl);
 		if (!np) {
 			np = empty_str;
-			if (nl) {
+			if (nl && kept(b, a->name.ptr, nl)) {
+				np = a->name.ptr;
+			} else if (nl) {
 				if (nl > free_)
 					return nomem(b, in, i + 1, na);
 				free_ -= nl;
@@ -169,7 +185,9 @@ static omacp_err on_start(omacp_doc_builder *b, const omacp_event *ev)
 				memcpy((void *)(uintptr_t)np, a->name.ptr, nl);
 			}
 		}
-		if (vl) {
+		if (vl && kept(b, a->value.ptr, vl)) {
+			vp = a->value.ptr;
+		} else if (vl) {
 			if (vl > free_)
 				return nomem(b, in, i + 1, na);
 			free_ -= vl;

@@ -53,6 +53,7 @@ void omacp_wbxml_decoder_init(omacp_wbxml_decoder *d, uint8_t *work,
 	d->flags_ = flags;
 	d->err_token_ = -1;
 	d->st_ = S_VERSION;
+	d->tbl_ = d->work_;
 }
 
 /* ------------------------------------------------------------- errors */
@@ -113,7 +114,7 @@ static const uint8_t *strtbl_str(const omacp_wbxml_decoder *d, uint32_t at, size
 	size_t n = d->strtbl_len_;
 	if (at >= n)
 		return NULL;
-	s = d->work_ + at;
+	s = d->tbl_ + at;
 	z = memchr(s, 0, n - at);
 	if (!z)
 		return NULL;
@@ -207,7 +208,7 @@ static omacp_attr *cur_attr(omacp_wbxml_decoder *d)
 /* Room left in the value area. */
 static size_t room(const omacp_wbxml_decoder *d)
 {
-	return d->work_len_ - d->strtbl_len_ - d->val_len_;
+	return d->work_len_ - d->vstart_ - d->val_len_;
 }
 
 /* Append bytes to the value area: the end of the current (copied) value. */
@@ -218,7 +219,7 @@ static int put(omacp_wbxml_decoder *d, const uint8_t *p, size_t n)
 		return -1;
 	}
 	if (n)
-		memcpy(d->work_ + d->strtbl_len_ + d->val_len_, p, n);
+		memcpy(d->work_ + d->vstart_ + d->val_len_, p, n);
 	d->val_len_ += n;
 	cur_attr(d)->value.len += n;
 	return 0;
@@ -233,7 +234,7 @@ static int to_copied(omacp_wbxml_decoder *d)
 	if (d->vmode_ == V_COPIED)
 		return 0;
 	d->vmode_ = V_COPIED;
-	a->value.ptr = d->work_ + d->strtbl_len_ + d->val_len_;
+	a->value.ptr = d->work_ + d->vstart_ + d->val_len_;
 	a->value.len = 0;
 	return v.len ? put(d, v.ptr, v.len) : 0;
 }
@@ -324,7 +325,7 @@ static size_t run_value(omacp_wbxml_decoder *d, const uint8_t *p, size_t avail)
 	size_t lim = opq && d->remaining_ < avail ? d->remaining_ : avail;
 	size_t r = room(d), m = lim < r ? lim : r, k;
 	k = scan_copy(d->utf_, p, m,
-	              m ? d->work_ + d->strtbl_len_ + d->val_len_ : NULL);
+	              m ? d->work_ + d->vstart_ + d->val_len_ : NULL);
 	d->val_len_ += k;
 	cur_attr(d)->value.len += k;
 	/* byte number r is here: a valid one does not fit (an invalid one
@@ -349,6 +350,29 @@ static size_t run_value(omacp_wbxml_decoder *d, const uint8_t *p, size_t avail)
 			fail(d, OMACP_E_WBXML_UTF8, d->off_ + k - 1, -1);
 	}
 	return k;
+}
+
+/*
+ * Bytes of an inline string.  As the first part of a value, with stable
+ * input, a string that ends (valid) in this piece is taken in place;
+ * otherwise it is checked and copied by run_value (which also reports any
+ * error where it is).
+ */
+static size_t stri(omacp_wbxml_decoder *d, const uint8_t *p, size_t avail)
+{
+	if (d->vmode_ == V_NONE && (d->flags_ & OMACP_WBXML_STABLE_INPUT)) {
+		size_t k = omacp__utf8_scan(d->utf_, p, avail);
+		if (k < avail && !p[k] && !d->utf_[0]) {
+			omacp_attr *a = cur_attr(d);
+			a->value.ptr = p;
+			a->value.len = k;
+			d->vmode_ = V_STATIC;
+			d->st_ = S_ATTR;
+			return k + 1;
+		}
+		memset(d->utf_, 0, sizeof d->utf_);
+	}
+	return to_copied(d) == 0 ? run_value(d, p, avail) : 0;
 }
 
 /* -------------------------------------------------- mb_u_int32 complete */
@@ -398,7 +422,7 @@ static void mb_done(omacp_wbxml_decoder *d, uint32_t v)
 			read_mb(d, M_STRLEN);
 		return;
 	case M_STRLEN:
-		if (v > d->work_len_) {
+		if (v > d->work_len_ && !(d->flags_ & OMACP_WBXML_STABLE_INPUT)) {
 			fail_tok(d, OMACP_E_NOMEM);
 			return;
 		}
@@ -480,10 +504,8 @@ static void global(omacp_wbxml_decoder *d, unsigned c, int attr)
 		if (!attr || !d->n_attrs_) {
 			fail_tok(d, OMACP_E_WBXML_STRUCTURE);
 		} else if (c == OMACP__WB_STR_I) {
-			if (to_copied(d) == 0) {
-				memset(d->utf_, 0, sizeof d->utf_);
-				d->st_ = S_STRI;
-			}
+			memset(d->utf_, 0, sizeof d->utf_);
+			d->st_ = S_STRI;
 		} else {
 			read_mb(d, c == OMACP__WB_ENTITY ? M_ENTITY :
 			           c == OMACP__WB_STR_T ? M_STRT : M_OPQLEN);
@@ -571,7 +593,7 @@ static size_t body(omacp_wbxml_decoder *d, const uint8_t *p, size_t i, size_t n)
 #ifndef __OPTIMIZE_SIZE__ /* speed only: the string right away */
 		if (d->st_ == S_STRI) {
 			d->off_ = base + i;
-			i += run_value(d, p + i, n - i);
+			i += stri(d, p + i, n - i);
 		}
 #endif
 	}
@@ -612,17 +634,32 @@ omacp_err omacp_wbxml_feed(omacp_wbxml_decoder *d, const uint8_t *p, size_t n)
 			i = body(d, p, i, n);
 			continue;
 		case S_STRI:
+			k = stri(d, p + i, n - i);
+			break;
 		case S_OPAQUE:
 			k = run_value(d, p + i, n - i);
 			break;
 		case S_STRTBL:
 			k = d->strtbl_len_ - d->strtbl_got_;
+			if (!d->strtbl_got_ && k <= n - i &&
+			    (d->flags_ & OMACP_WBXML_STABLE_INPUT)) {
+				d->tbl_ = p + i; /* whole and stable: in place */
+				strtbl_done(d);
+				break;
+			}
+			if (d->strtbl_len_ > d->work_len_) { /* stable, split */
+				fail_tok(d, OMACP_E_NOMEM);
+				k = 0;
+				break;
+			}
 			if (k > n - i)
 				k = n - i;
 			memcpy(d->work_ + d->strtbl_got_, p + i, k);
 			d->strtbl_got_ += k;
-			if (d->strtbl_got_ == d->strtbl_len_)
+			if (d->strtbl_got_ == d->strtbl_len_) {
+				d->vstart_ = d->strtbl_len_;
 				strtbl_done(d);
+			}
 			break;
 		case S_MB:
 			mb_byte(d, c);
@@ -688,7 +725,8 @@ omacp_err omacp_wbxml_decode(const uint8_t *p, size_t n, uint8_t *work,
 {
 	omacp_wbxml_decoder d;
 	omacp_err e;
-	omacp_wbxml_decoder_init(&d, work, work_len, flags, fn, user);
+	omacp_wbxml_decoder_init(&d, work, work_len,
+	                         flags | OMACP_WBXML_STABLE_INPUT, fn, user);
 	omacp_wbxml_feed(&d, p, n);
 	e = omacp_wbxml_finish(&d);
 	if (e != OMACP_OK && err_off)

@@ -418,6 +418,75 @@ static void test_tree_owns_copies(void **st)
 	assert_int_equal(omacp_doc_builder_event(&b, &ev), OMACP_E_DOC_STRUCTURE);
 }
 
+/* Every string of the tree lies in [lo, lo + n) (want 1) or none (want 0);
+ * vocabulary names are static either way and not counted. */
+static void check_kept(const omacp_doc *d, const uint8_t *lo, size_t n, int want)
+{
+	const omacp_node *x;
+	size_t i, inside = 0, copied = 0;
+	for (x = d->root; x; x = omacp_node_next_preorder(x)) {
+		for (i = 0; i < x->n_attrs; i++) {
+			omacp_slice v = x->attrs[i].value;
+			if (!v.len)
+				continue;
+			if (v.ptr >= lo && v.ptr + v.len <= lo + n)
+				inside++;
+			else
+				copied++;
+		}
+	}
+	if (want)
+		assert_true(inside > 0);
+	else
+		assert_int_equal(inside, 0);
+	(void)copied;
+}
+
+/* omacp_doc_builder_keep: the same tree as copying, values from inline
+ * strings and the string table by reference, fewer arena bytes. */
+static void test_keep_region(void **st)
+{
+	static const char *const dirs[] = {
+		"libwbxml-08_nested_port_services", "libwbxml-02_proxy_pxlogical_pxphysical",
+		"kannel-11_utf8_values-userpin"
+	};
+	static const char *const files[] = { "wbxml.hex", "wbxml-nostrtbl.hex" };
+	static uint8_t work[4096];
+	size_t i, f;
+	(void)st;
+	for (i = 0; i < sizeof dirs / sizeof *dirs; i++) {
+		for (f = 0; f < 2; f++) {
+			size_t n;
+			uint8_t *x = tu_read_hex(tu_vpath(dirs[i], files[f]), &n);
+			built ref, kept;
+			if (!x)
+				continue; /* Kannel vectors have one encoding */
+			build_vector(dirs[i], &ref); /* the XML input: an independent tree */
+			kept.arena = malloc(1u << 16);
+			omacp_doc_builder_init(&kept.b, &kept.doc, kept.arena, 1u << 16);
+			omacp_doc_builder_keep(&kept.b, x, n);
+			assert_int_equal(omacp_wbxml_decode(x, n, work, sizeof work, 0,
+			                                    omacp_doc_builder_event, &kept.b, NULL),
+			                 OMACP_OK);
+			assert_int_equal(omacp_doc_builder_finish(&kept.b), OMACP_OK);
+			assert_true(omacp_doc_equal(&ref.doc, &kept.doc));
+			check_kept(&kept.doc, x, n, 1);
+			check_kept(&ref.doc, x, n, 0);
+			assert_true(kept.doc.bytes_used < ref.doc.bytes_used);
+			/* the input is the tree's: changing it changes the tree */
+			memset(x, 'Z', n);
+			assert_false(omacp_doc_equal(&ref.doc, &kept.doc));
+			/* keep off again (NULL): everything copied */
+			omacp_doc_builder_init(&kept.b, &kept.doc, kept.arena, 1u << 16);
+			omacp_doc_builder_keep(&kept.b, NULL, 99);
+			assert_int_equal(kept.b.keep_len_, 0);
+			free(kept.arena);
+			free(ref.arena);
+			free(x);
+		}
+	}
+}
+
 /* ------------------------------------------------------------ walk/equal */
 
 typedef struct rec {
@@ -534,6 +603,7 @@ int main(void)
 		cmocka_unit_test(test_structure_errors),
 		cmocka_unit_test(test_lookups),
 		cmocka_unit_test(test_tree_owns_copies),
+		cmocka_unit_test(test_keep_region),
 		cmocka_unit_test(test_walk_and_equal),
 		cmocka_unit_test(test_equal_details),
 	};

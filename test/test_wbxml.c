@@ -446,13 +446,28 @@ static void test_split(void **state)
 		e1 = dec_pieces(p, n, NULL, 0, v[i].flags, &one, &off1);
 		if (v[i].prov)
 			assert_int_equal(e1, OMACP_OK);
-		for (k = 0; k <= n; k++) {
+		/* every split point, copying and with the input in place
+		 * (strings and tables that a cut splits are copied) */
+		for (k = 0; k <= 2 * n + 1; k++) {
 			sb two = { 0 };
+			size_t cut = k >> 1;
+			unsigned fl = v[i].flags | (k & 1 ? OMACP_WBXML_STABLE_INPUT : 0u);
 			two.offsets = 1;
-			e2 = dec_pieces(p, n, &k, 1, v[i].flags, &two, &off2);
+			e2 = dec_pieces(p, n, &cut, 1, fl, &two, &off2);
 			if (e1 != e2 || strcmp(sb_get(&one), sb_get(&two)) != 0 ||
 			    (e1 != OMACP_OK && off1 != off2))
-				fail_msg("%s/%s split at %zu differs", v[i].dir, v[i].file, k);
+				fail_msg("%s/%s split at %zu (flags %x) differs", v[i].dir,
+				         v[i].file, cut, fl);
+			sb_free(&two);
+		}
+		{ /* one-shot (in place) */
+			sb two = { 0 };
+			two.offsets = 1;
+			e2 = omacp_wbxml_decode(p, n, g_work, sizeof g_work, v[i].flags,
+			                        rec_cb, &two, &off2);
+			if (e1 != e2 || strcmp(sb_get(&one), sb_get(&two)) != 0 ||
+			    (e1 != OMACP_OK && off1 != off2))
+				fail_msg("%s/%s one-shot differs", v[i].dir, v[i].file);
 			sb_free(&two);
 		}
 		{ /* byte by byte */
@@ -929,29 +944,61 @@ static void test_strtbl(void **state)
 	sb_free(&b);
 	/* invalid UTF-8 in a referenced table string */
 	expect_err_hex("030B6A03C32800 45 870583 00 0101", 0, OMACP_E_WBXML_UTF8, 10);
-	/* string table longer than the workspace */
+	/* string table longer than the workspace: NOMEM at the length field
+	 * when it is copied (streaming, or stable input that splits it); read
+	 * in place (one-shot) it needs no workspace */
 	{
-		size_t n;
+		size_t n, cut = 6;
 		uint8_t *p = tu_unhex("030B6A0661620063640045870583000101", &n);
-		uint8_t w[8];
-		assert_int_equal(omacp_wbxml_decode(p, n, w, 5, 0, rec_cb, &b, &off), OMACP_E_NOMEM);
-		assert_int_equal(off, 3);
-		assert_int_equal(omacp_wbxml_decode(p, n, w, 6, 0, rec_cb, &b, &off), OMACP_OK);
-		assert_int_equal(omacp_wbxml_decode(p, n, NULL, 0, 0, rec_cb, &b, &off), OMACP_E_NOMEM);
+		omacp_wbxml_decoder d;
+		omacp_wbxml_decoder_init(&d, g_work, 5, 0, rec_cb, &b);
+		assert_int_equal(omacp_wbxml_feed(&d, p, n), OMACP_E_NOMEM);
+		assert_int_equal(omacp_wbxml_error_offset(&d), 3);
+		omacp_wbxml_decoder_init(&d, g_work, 6, 0, rec_cb, &b);
+		assert_int_equal(omacp_wbxml_feed(&d, p, n), OMACP_OK);
+		assert_int_equal(omacp_wbxml_finish(&d), OMACP_OK);
+		/* stable: a table that a piece holds whole is read in place */
+		omacp_wbxml_decoder_init(&d, NULL, 0, OMACP_WBXML_STABLE_INPUT, rec_cb, &b);
+		assert_int_equal(omacp_wbxml_feed(&d, p, 4), OMACP_OK);
+		assert_int_equal(omacp_wbxml_feed(&d, p + 4, n - 4), OMACP_OK);
+		assert_int_equal(omacp_wbxml_finish(&d), OMACP_OK);
+		omacp_wbxml_decoder_init(&d, g_work, 5, OMACP_WBXML_STABLE_INPUT, rec_cb, &b);
+		assert_int_equal(omacp_wbxml_feed(&d, p, cut), OMACP_E_NOMEM);
+		assert_int_equal(omacp_wbxml_error_offset(&d), 3);
+		sb_free(&b);
+		assert_int_equal(omacp_wbxml_decode(p, n, NULL, 0, 0, rec_cb, &b, &off), OMACP_OK);
+		assert_string_equal(sb_get(&b),
+		    "S wap-provisioningdoc 0\nS parm 1 name=\"ab\"\nE parm 1\nE wap-provisioningdoc 0\n");
 		sb_free(&b);
 		free(p);
 	}
 }
 
+/* Where the slices of test_zero_copy's parm point: in = the input when read
+ * in place (NULL: copied). */
+typedef struct ptrs {
+	const uint8_t *w, *in;
+	int seen;
+} ptrs;
+
 static omacp_err ptr_cb(void *user, const omacp_event *ev)
 {
-	const uint8_t *w = user;
+	ptrs *x = user;
+	const uint8_t *w = x->w;
 	if (ev->kind == OMACP_EV_START && ev->elem == OMACP_ELEM_PARM) {
-		/* name: token prefix (static); value: single STR_T (workspace) */
+		/* name: token prefix (static) */
 		assert_true(ev->attrs[0].name.ptr < w || ev->attrs[0].name.ptr >= w + WORK);
 		assert_true(ev->attrs[0].value.ptr < w || ev->attrs[0].value.ptr >= w + WORK);
-		assert_ptr_equal(ev->attrs[1].value.ptr, w + 3);
-		assert_true(ev->attrs[2].value.ptr >= w + 6 && ev->attrs[2].value.ptr < w + WORK);
+		if (x->in) { /* STR_T 3 and STR_I "x" in the input */
+			assert_ptr_equal(ev->attrs[1].value.ptr, x->in + 7);
+			assert_ptr_equal(ev->attrs[2].value.ptr, x->in + 18);
+		} else { /* the table copy at w, the value area after it */
+			assert_ptr_equal(ev->attrs[1].value.ptr, w + 3);
+			assert_true(ev->attrs[2].value.ptr >= w + 6 && ev->attrs[2].value.ptr < w + WORK);
+		}
+		assert_int_equal(ev->attrs[2].value.len, 1);
+		assert_int_equal(ev->attrs[2].value.ptr[0], 'x');
+		x->seen++;
 	}
 	return OMACP_OK;
 }
@@ -961,8 +1008,15 @@ static void test_zero_copy(void **state)
 	size_t n, off;
 	/* strtbl "ab\0cd\0"; parm name=NAME, value=STR_T 3, name= STR_I "x" */
 	uint8_t *p = tu_unhex("030B6A06616200636400 45 87 07 06 83 03 05 03 78 00 01 01", &n);
+	ptrs x = { g_work, NULL, 0 };
+	omacp_wbxml_decoder d;
 	(void)state;
-	assert_int_equal(omacp_wbxml_decode(p, n, g_work, WORK, 0, ptr_cb, g_work, &off), OMACP_OK);
+	omacp_wbxml_decoder_init(&d, g_work, WORK, 0, ptr_cb, &x);
+	assert_int_equal(omacp_wbxml_feed(&d, p, n), OMACP_OK);
+	assert_int_equal(omacp_wbxml_finish(&d), OMACP_OK);
+	x.in = p;
+	assert_int_equal(omacp_wbxml_decode(p, n, g_work, WORK, 0, ptr_cb, &x, &off), OMACP_OK);
+	assert_int_equal(x.seen, 2);
 	free(p);
 }
 
@@ -1170,12 +1224,25 @@ static void test_workspace(void **state)
 	/* find the smallest workspace that works: everything below is NOMEM */
 	for (w = 0; w < WORK && e == OMACP_E_NOMEM; w++) {
 		uint8_t *ws = malloc(w ? w : 1);
-		e = omacp_wbxml_decode(p, n, ws, w, 0, rec_cb, &b, &off);
+		omacp_wbxml_decoder d;
+		omacp_wbxml_decoder_init(&d, ws, w, 0, rec_cb, &b);
+		(void)omacp_wbxml_feed(&d, p, n);
+		e = omacp_wbxml_finish(&d);
 		sb_free(&b);
 		free(ws);
 	}
 	assert_int_equal(e, OMACP_OK);
 	assert_true(w - 1 > 0x21); /* the string table alone is 33 bytes */
+	/* one-shot reads the table and single inline strings in place */
+	e = OMACP_E_NOMEM;
+	for (w = 0; w < WORK && e == OMACP_E_NOMEM; w++) {
+		uint8_t *ws = malloc(w ? w : 1);
+		e = omacp_wbxml_decode(p, n, ws, w, 0, rec_cb, &b, &off);
+		sb_free(&b);
+		free(ws);
+	}
+	assert_int_equal(e, OMACP_OK);
+	assert_true(w - 1 < 0x21);
 	free(p);
 }
 

@@ -4,7 +4,8 @@
  * The builder is an omacp_event_fn: connect it to the WBXML decoder or the
  * XML parser and it copies every element and attribute (values, and names
  * outside the vocabulary; vocabulary names point to static strings) into
- * the arena, so the tree does not depend on the input buffer.  An empty
+ * the arena, so the tree does not depend on the input buffer (unless the
+ * caller names a region with omacp_doc_builder_keep).  An empty
  * value has a non-NULL ptr and len 0; strings are not NUL-terminated.  Running
  * out of arena is OMACP_E_NOMEM and leaves doc->root NULL: never a partial
  * tree.  Building is iterative (an explicit stack bounded by
@@ -80,12 +81,24 @@ typedef struct omacp_doc_builder {
 	omacp_node *root_;
 	size_t n_nodes_;
 	omacp_err err_;
+	const uint8_t *keep_;    /* strings inside keep_[0..keep_len_) are   */
+	size_t keep_len_;        /* referenced, not copied                    */
 } omacp_doc_builder;
 
 /* Prepare b to build into doc using work[0..work_len) as the arena (both
  * must outlive the tree).  doc is cleared.  Cannot fail. */
 void omacp_doc_builder_init(omacp_doc_builder *b, omacp_doc *doc,
                             uint8_t *work, size_t work_len);
+
+/*
+ * Optional, after init: names and values that lie wholly inside p[0..n) are
+ * stored as pointers into it instead of being copied into the arena.  The
+ * caller keeps those bytes unchanged for as long as the tree is used (e.g.
+ * the message body decoded with omacp_wbxml_decode, whose inline strings and
+ * string table are event slices into the body).  Saves the copy and its
+ * arena bytes.  p may be NULL (n 0): copy everything, the default.
+ */
+void omacp_doc_builder_keep(omacp_doc_builder *b, const uint8_t *p, size_t n);
 
 /* An omacp_event_fn: `user` must be an omacp_doc_builder *.  Returns
  * OMACP_E_NOMEM when the arena is full (nothing of that element is kept),

@@ -25,8 +25,9 @@
  * prefix: `87 4C 01` is <parm name="T-BIT"/> (one attribute).  A bare
  * `value=` with no parts gives value="".  Event slices (names and values)
  * are valid only during the callback: they point into the static token
- * tables, into the workspace's string-table copy (a value that is one STR_T)
- * or into the workspace's value area (every other value).  Every string is
+ * tables, into the string table (a value that is one STR_T), into the input
+ * (a value that is one STR_I, with OMACP_WBXML_STABLE_INPUT) or into the
+ * workspace's value area (every other value).  Every string is
  * checked to be UTF-8 without NUL (OMACP_E_WBXML_UTF8).
  *
  * Errors (all sticky, with the byte offset): a token unknown on the current
@@ -46,7 +47,9 @@
  * Memory: the decoder struct (caller-placed) plus a caller workspace that
  * holds a copy of the string table and the attribute values of the element
  * being decoded (values that are a single token or a single STR_T take no
- * room).  Too small a workspace is OMACP_E_NOMEM.
+ * room; with OMACP_WBXML_STABLE_INPUT, as in omacp_wbxml_decode, neither do
+ * a string table that arrives in one piece nor a value that is one STR_I).
+ * Too small a workspace is OMACP_E_NOMEM.
  */
 #ifndef OMACP_WBXML_H
 #define OMACP_WBXML_H
@@ -68,6 +71,14 @@ extern "C" {
 
 /* Decoder flags. */
 #define OMACP_WBXML_ASSUME_PROV 0x1u /* decode public id 0x01 (unknown) as PROV */
+/*
+ * The caller keeps every byte it feeds unchanged and readable until the
+ * decoder is discarded (omacp_wbxml_decode always sets it).  Then a string
+ * table that arrives in one piece is read in place instead of copied, and a
+ * value that is one STR_I inside one piece is a slice of the input: the
+ * workspace only holds values built of several parts, ENTITY and OPAQUE.
+ */
+#define OMACP_WBXML_STABLE_INPUT 0x2u
 
 /* What the header said; valid once the first event was delivered. */
 typedef struct omacp_wbxml_header {
@@ -100,6 +111,8 @@ typedef struct omacp_wbxml_decoder {
 	uint8_t *work_;
 	size_t work_len_;
 	size_t strtbl_len_;    /* = hdr_.strtbl_len once known */
+	const uint8_t *tbl_;   /* the string table: work_, or the input in place */
+	size_t vstart_;        /* value area offset in work_ (after a table copy) */
 	omacp_event_fn fn_;
 	void *user_;
 	uint32_t mb_;          /* mb_u_int32 being read */
@@ -120,7 +133,8 @@ typedef struct omacp_wbxml_decoder {
  * Prepare d to decode one document.  work/work_len: the caller's workspace,
  * used until the decoder is discarded (may be NULL/0 for documents with no
  * string table and no attribute values, which is useless in practice).
- * fn/user: the event consumer.  flags: OMACP_WBXML_ASSUME_PROV or 0.
+ * fn/user: the event consumer.  flags: OMACP_WBXML_ASSUME_PROV and/or
+ * OMACP_WBXML_STABLE_INPUT, or 0.
  * Cannot fail.
  */
 void omacp_wbxml_decoder_init(omacp_wbxml_decoder *d, uint8_t *work,
@@ -154,7 +168,9 @@ omacp_err omacp_wbxml_get_header(const omacp_wbxml_decoder *d,
                                  omacp_wbxml_header *h);
 
 /*
- * One-shot: init + feed(p, n) + finish with a decoder on the stack.
+ * One-shot: init + feed(p, n) + finish with a decoder on the stack, with
+ * OMACP_WBXML_STABLE_INPUT added to flags (p is read in place: event slices
+ * may point into it).
  * *err_off (may be NULL) receives the error offset on failure and is left
  * untouched on success.
  */
