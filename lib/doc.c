@@ -41,14 +41,32 @@ static const uint8_t known_slot[64] = {
 
 static const uint8_t empty_str[1] = { 0 };
 
+/* The first four bytes of a known name as a word (folded at compile time). */
+static inline uint32_t word_of(const char *k)
+{
+	uint32_t w;
+	memcpy(&w, k, 4);
+	return w;
+}
+
 /* One hash, one length check and a few word compares instead of a scan of
  * the list. */
 static inline const char *attr_lookup(const uint8_t *s, size_t n)
 {
 	unsigned r;
 	const char *kp;
+	uint32_t w;
 	if (n < 4 || n > 13)
 		return NULL;
+#ifndef __OPTIMIZE_SIZE__ /* speed only: name, value and type in one word */
+	memcpy(&w, s, 4);
+	if (n == 4 && w == word_of(known_attrs[1]))
+		return known_attrs[1];
+	if (n == 5 && w == word_of(known_attrs[2]) && s[4] == 'e')
+		return known_attrs[2];
+	if (n == 4 && w == word_of(known_attrs[0]))
+		return known_attrs[0];
+#endif
 	r = known_slot[(s[0] + 2u * s[1] + 5u * (unsigned)n) & 63u];
 	if (r == 0 || known_len[r - 1] != n)
 		return NULL;

@@ -7,10 +7,13 @@
  * word at a time while they are ASCII, and copied at the same time.
  *
  * Workspace layout: [string table copy][attribute values of the element
- * being decoded].  Attribute value slices point
+ * being decoded]; with stable input (OMACP_WBXML_STABLE_INPUT) a table that
+ * arrives in one piece is not copied.  Attribute value slices point
  *   - at the static token strings when the value is one token (or only the
  *     value prefix of the attribute-start token),
- *   - into the string-table copy when the value is one STR_T,
+ *   - into the string table when the value is one STR_T,
+ *   - into the input when the value is one STR_I of stable input that ends
+ *     in the piece being decoded,
  *   - into the value area otherwise (parts concatenated there; the slice of
  *     the attribute being decoded grows as they are appended).
  *
@@ -26,7 +29,8 @@
 #include "wbxml_int.h"
 
 enum {
-	S_VERSION, S_MB, S_TAG, S_ATTR, S_PAGE, S_DONE, S_ERR,
+	S_TAG, S_ATTR, /* body tokens: these two first (body() tests st <= S_ATTR) */
+	S_VERSION, S_MB, S_PAGE, S_DONE, S_ERR,
 	/* runs */
 	S_STRTBL, S_STRI, S_OPAQUE
 };
@@ -124,34 +128,40 @@ static const uint8_t *strtbl_str(const omacp_wbxml_decoder *d, uint32_t at, size
 
 /* ------------------------------------------------------------ events */
 
-static void emit(omacp_wbxml_decoder *d, omacp_event_kind kind, unsigned elem,
-                 unsigned depth, size_t off)
+/* Hand ev to the consumer; 0 when it stopped decoding (the error is at the
+ * token that completed the element). */
+static int deliver(omacp_wbxml_decoder *d, const omacp_event *ev)
 {
-	omacp_event ev;
-	omacp_err r;
-	ev.kind = kind;
-	ev.elem = (omacp_elem)elem;
-	ev.depth = depth;
-	ev.n_attrs = kind == OMACP_EV_START ? d->n_attrs_ : 0;
-	ev.attrs = ev.n_attrs ? d->attrs_ : NULL;
-	ev.offset = off;
-	r = d->fn_ ? d->fn_(d->user_, &ev) : OMACP_OK;
-	if (r != OMACP_OK)
-		fail_here(d, r > 0 ? OMACP_E_CALLBACK : r);
+	omacp_err r = d->fn_ ? d->fn_(d->user_, ev) : OMACP_OK;
+	if (r == OMACP_OK)
+		return 1;
+	fail_tok(d, r > 0 ? OMACP_E_CALLBACK : r);
+	return 0;
 }
 
 /* The attribute list (if any) is complete: START, and END if empty. */
 static void element_ready(omacp_wbxml_decoder *d)
 {
 	unsigned k = d->depth_, open = d->cur_flags_ & 0x40;
+	omacp_event ev;
 	d->st_ = open || k ? S_TAG : S_DONE;
-	emit(d, OMACP_EV_START, d->cur_elem_, k, d->cur_off_);
+	ev.kind = OMACP_EV_START;
+	ev.elem = (omacp_elem)d->cur_elem_;
+	ev.depth = k;
+	ev.n_attrs = d->n_attrs_;
+	ev.attrs = ev.n_attrs ? d->attrs_ : NULL;
+	ev.offset = d->cur_off_;
+	if (!deliver(d, &ev))
+		return;
 	if (open) {
 		d->open_[k] = d->cur_elem_;
 		d->open_off_[k] = d->cur_off_;
 		d->depth_ = (uint8_t)(k + 1);
-	} else if (d->err_ == OMACP_OK) {
-		emit(d, OMACP_EV_END, d->cur_elem_, k, d->cur_off_);
+	} else {
+		ev.kind = OMACP_EV_END;
+		ev.n_attrs = 0;
+		ev.attrs = NULL;
+		deliver(d, &ev);
 	}
 }
 
@@ -317,13 +327,32 @@ static size_t scan_copy(uint8_t st[3], const uint8_t *p, size_t m, uint8_t *dst)
  * Bytes of an inline string (STR_I, up to and with its NUL) or of OPAQUE
  * data, d->off_ being the offset of p[0]: the same result as checking each
  * byte as UTF-8 and then appending it to the value area, one by one.
- * Returns the bytes consumed.
+ * Returns the bytes consumed.  An inline string that is the first part of
+ * a value and ends (valid) in this piece of stable input is taken in place.
  */
 static size_t run_value(omacp_wbxml_decoder *d, const uint8_t *p, size_t avail)
 {
 	int opq = d->st_ == S_OPAQUE;
-	size_t lim = opq && d->remaining_ < avail ? d->remaining_ : avail;
-	size_t r = room(d), m = lim < r ? lim : r, k;
+	size_t lim, r, m, k;
+	if (d->vmode_ != V_COPIED) { /* the first bytes of an inline string */
+		if (d->vmode_ == V_NONE && (d->flags_ & OMACP_WBXML_STABLE_INPUT)) {
+			k = omacp__utf8_scan(d->utf_, p, avail);
+			if (k < avail && !p[k] && !d->utf_[0]) {
+				omacp_attr *a = cur_attr(d);
+				a->value.ptr = p;
+				a->value.len = k;
+				d->vmode_ = V_STATIC;
+				d->st_ = S_ATTR;
+				return k + 1;
+			}
+			memset(d->utf_, 0, sizeof d->utf_);
+		}
+		if (to_copied(d) != 0)
+			return 0;
+	}
+	lim = opq && d->remaining_ < avail ? d->remaining_ : avail;
+	r = room(d);
+	m = lim < r ? lim : r;
 	k = scan_copy(d->utf_, p, m,
 	              m ? d->work_ + d->vstart_ + d->val_len_ : NULL);
 	d->val_len_ += k;
@@ -350,29 +379,6 @@ static size_t run_value(omacp_wbxml_decoder *d, const uint8_t *p, size_t avail)
 			fail(d, OMACP_E_WBXML_UTF8, d->off_ + k - 1, -1);
 	}
 	return k;
-}
-
-/*
- * Bytes of an inline string.  As the first part of a value, with stable
- * input, a string that ends (valid) in this piece is taken in place;
- * otherwise it is checked and copied by run_value (which also reports any
- * error where it is).
- */
-static size_t stri(omacp_wbxml_decoder *d, const uint8_t *p, size_t avail)
-{
-	if (d->vmode_ == V_NONE && (d->flags_ & OMACP_WBXML_STABLE_INPUT)) {
-		size_t k = omacp__utf8_scan(d->utf_, p, avail);
-		if (k < avail && !p[k] && !d->utf_[0]) {
-			omacp_attr *a = cur_attr(d);
-			a->value.ptr = p;
-			a->value.len = k;
-			d->vmode_ = V_STATIC;
-			d->st_ = S_ATTR;
-			return k + 1;
-		}
-		memset(d->utf_, 0, sizeof d->utf_);
-	}
-	return to_copied(d) == 0 ? run_value(d, p, avail) : 0;
 }
 
 /* -------------------------------------------------- mb_u_int32 complete */
@@ -488,9 +494,16 @@ static void global(omacp_wbxml_decoder *d, unsigned c, int attr)
 			element_ready(d);
 		} else if (d->depth_) {
 			unsigned k = --d->depth_;
+			omacp_event ev;
 			if (!k)
 				d->st_ = S_DONE;
-			emit(d, OMACP_EV_END, d->open_[k], k, d->open_off_[k]);
+			ev.kind = OMACP_EV_END;
+			ev.elem = (omacp_elem)d->open_[k];
+			ev.depth = k;
+			ev.n_attrs = 0;
+			ev.attrs = NULL;
+			ev.offset = d->open_off_[k];
+			deliver(d, &ev);
 		} else {
 			fail_tok(d, OMACP_E_WBXML_STRUCTURE);
 		}
@@ -576,13 +589,10 @@ static void attr_token(omacp_wbxml_decoder *d, unsigned c)
 static size_t body(omacp_wbxml_decoder *d, const uint8_t *p, size_t i, size_t n)
 {
 	size_t base = d->off_ - i;
-	unsigned c, st;
-	while (i < n) {
+	unsigned c, st = d->st_;
+	while (i < n && st <= S_ATTR) {
 		c = p[i];
-		st = d->st_;
-		if (st != S_ATTR && st != S_TAG)
-			break;
-		d->off_ = d->tok_off_ = base + i;
+		d->tok_off_ = base + i;
 		if ((c & 0x3F) < 0x05)
 			global(d, c, st == S_ATTR);
 		else if (st == S_ATTR)
@@ -590,10 +600,12 @@ static size_t body(omacp_wbxml_decoder *d, const uint8_t *p, size_t i, size_t n)
 		else
 			tag_token(d, c);
 		i++;
+		st = d->st_;
 #ifndef __OPTIMIZE_SIZE__ /* speed only: the string right away */
-		if (d->st_ == S_STRI) {
+		if (st == S_STRI) {
 			d->off_ = base + i;
-			i += stri(d, p + i, n - i);
+			i += run_value(d, p + i, n - i);
+			st = d->st_;
 		}
 #endif
 	}
@@ -634,8 +646,6 @@ omacp_err omacp_wbxml_feed(omacp_wbxml_decoder *d, const uint8_t *p, size_t n)
 			i = body(d, p, i, n);
 			continue;
 		case S_STRI:
-			k = stri(d, p + i, n - i);
-			break;
 		case S_OPAQUE:
 			k = run_value(d, p + i, n - i);
 			break;
