@@ -30,7 +30,11 @@ omacp_elem omacp_elem_lookup(const char *s, size_t n)
 {
 	int i;
 	for (i = 1; i < (int)OMACP_ELEM_COUNT_; i++) {
-		if (strlen(elem_names[i]) == n && memcmp(elem_names[i], s, n) == 0)
+		const char *e = elem_names[i];
+		size_t k = 0;
+		while (k < n && e[k] && e[k] == s[k])
+			k++;
+		if (k == n && !e[k])
 			return (omacp_elem)i;
 	}
 	return OMACP_ELEM_NONE;

@@ -11,67 +11,62 @@
 #define IEI_PORT16 0x05u
 #define IEI_CONCAT16 0x08u
 
+/* A big-endian field of w (1 or 2) octets.  The loop is the smaller code,
+ * the conditional the faster. */
+static unsigned be(const uint8_t *d, unsigned w)
+{
+#ifdef __OPTIMIZE_SIZE__
+	unsigned v = 0;
+	while (w--)
+		v = v << 8 | *d++;
+	return v;
+#else
+	return w == 1u ? d[0] : (unsigned)d[0] << 8 | d[1];
+#endif
+}
+
 omacp_err omacp_sms_parse(const uint8_t *ud, size_t n, omacp_sms *out)
 {
-	size_t udhl, i, end;
+	size_t i, end;
 
 	if (!ud || !out)
 		return OMACP_E_ARG;
 	memset(out, 0, sizeof *out);
-	if (n < 1)
+	if (n < 1 || (size_t)ud[0] + 1u > n)
 		return OMACP_E_UDH;
-	udhl = ud[0];
-	if (udhl + 1u > n)
-		return OMACP_E_UDH;
-	end = 1u + udhl;
-	i = 1;
-	while (i < end) {
-		unsigned iei, iedl;
+	end = 1u + ud[0];
+	for (i = 1; i < end; i += 2u + ud[i + 1]) {
+		unsigned iei = ud[i], w, wb, a, b;
 		const uint8_t *d;
-		if (end - i < 2u)
-			return OMACP_E_UDH; /* IEI without its length byte */
-		iei = ud[i];
-		iedl = ud[i + 1];
-		if (iedl > end - i - 2u)
-			return OMACP_E_UDH; /* IE runs past the header */
-		d = ud + i + 2;
-		switch (iei) {
-		case IEI_CONCAT8:
-			if (iedl != 3u)
-				return OMACP_E_UDH;
-			out->has_concat = 1;
-			out->ref16 = 0;
-			out->ref = d[0];
-			out->total = d[1];
-			out->seq = d[2];
-			break;
-		case IEI_CONCAT16:
-			if (iedl != 4u)
-				return OMACP_E_UDH;
-			out->has_concat = 1;
-			out->ref16 = 1;
-			out->ref = (uint16_t)((unsigned)d[0] << 8 | d[1]);
-			out->total = d[2];
-			out->seq = d[3];
-			break;
-		case IEI_PORT8:
-			if (iedl != 2u)
-				return OMACP_E_UDH;
-			out->has_ports = 1;
-			out->dst_port = d[0];
-			out->src_port = d[1];
-			break;
-		case IEI_PORT16:
-			if (iedl != 4u)
-				return OMACP_E_UDH;
-			out->has_ports = 1;
-			out->dst_port = (uint16_t)((unsigned)d[0] << 8 | d[1]);
-			out->src_port = (uint16_t)((unsigned)d[2] << 8 | d[3]);
-			break;
-		default:
-			break; /* skipped by its length */
+		if (end - i < 2u || ud[i + 1] > end - i - 2u)
+			return OMACP_E_UDH; /* no length byte, or past the header */
+		/* Both IEs are two big-endian fields a, b; the 8- and 16-bit
+		 * forms differ in the width w of the reference / of each port.
+		 * Concatenation: a is the reference, b = total << 8 | seq. */
+		if (iei == IEI_CONCAT8 || iei == IEI_CONCAT16) {
+			w = 1u + iei / IEI_CONCAT16;
+			wb = 2;
+		} else if (iei == IEI_PORT8 || iei == IEI_PORT16) {
+			w = wb = iei - (IEI_PORT8 - 1u);
+		} else {
+			continue; /* any other IE is skipped by its length */
 		}
-		i += 2u + iedl;
+		if (ud[i + 1] != w + wb)
+			return OMACP_E_UDH;
+		d = ud + i + 2u;
+		a = be(d, w);
+		b = be(d + w, wb);
+		if (iei == IEI_CONCAT8 || iei == IEI_CONCAT16) {
+			out->has_concat = 1;
+			out->ref16 = (int)w - 1;
+			out->ref = (uint16_t)a;
+			out->total = (uint8_t)(b >> 8);
+			out->seq = (uint8_t)b;
+		} else {
+			out->has_ports = 1;
+			out->dst_port = (uint16_t)a;
+			out->src_port = (uint16_t)b;
+		}
 	}
 	out->udh.ptr = ud;
 	out->udh.len = end;

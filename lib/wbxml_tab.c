@@ -672,6 +672,16 @@ size_t omacp__utf8_scan(uint8_t st[3], const uint8_t *p, size_t n)
 				hi = 0x8F;   /* <= U+10FFFF */
 		}
 		i++;
+#ifndef __OPTIMIZE_SIZE__
+		/* speed only: a whole valid sequence at once (anything else
+		 * goes byte by byte above, with the same result) */
+		if (n - i >= need && (unsigned)(p[i] - lo) <= hi - lo &&
+		    (need < 2 || (p[i + 1] & 0xC0u) == 0x80u) &&
+		    (need < 3 || (p[i + 2] & 0xC0u) == 0x80u)) {
+			i += need;
+			need = 0;
+		}
+#endif
 	}
 	st[0] = (uint8_t)need;
 	st[1] = (uint8_t)lo;

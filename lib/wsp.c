@@ -22,8 +22,13 @@
 #define HDR_INITIATOR 0x31u
 #define HDR_PUSH_FLAG 0x34u
 
+/* The cursor: bytes p..end, and a sticky error.  A failed read sets bad,
+ * moves p to end and returns 0, so the parse runs on without a check after
+ * every call; the caller tests bad once.  end is narrowed to the innermost
+ * block (headers, content-type value) and restored after it. */
 typedef struct cur {
 	const uint8_t *p, *end;
+	int bad;
 } cur;
 
 static size_t left(const cur *c)
@@ -31,155 +36,143 @@ static size_t left(const cur *c)
 	return (size_t)(c->end - c->p);
 }
 
+static unsigned fail(cur *c)
+{
+	c->bad = 1;
+	c->p = c->end;
+	return 0;
+}
+
+/* The next octet without taking it; 0 at the end (every caller then reads
+ * it and fails). */
+static unsigned peek(const cur *c)
+{
+	return c->p < c->end ? *c->p : 0u;
+}
+
+static unsigned byte(cur *c)
+{
+	return c->p < c->end ? *c->p++ : fail(c);
+}
+
 /* Uintvar: at most 5 octets, value within 32 bits. */
-static omacp_err get_uintvar(cur *c, uint32_t *v)
+static uint32_t uintvar(cur *c)
 {
 	uint32_t acc = 0;
-	unsigned k;
-	for (k = 0; k < 5u; k++) {
-		uint8_t b;
-		if (c->p >= c->end)
-			return OMACP_E_WSP;
-		b = *c->p++;
-		if (acc > 0x01FFFFFFu)
-			return OMACP_E_WSP; /* would not fit in 32 bits */
+	unsigned k, b;
+	for (k = 0; k < 5u && acc <= 0x01FFFFFFu; k++) {
+		b = byte(c);
 		acc = acc << 7 | (b & 0x7Fu);
-		if (!(b & 0x80u)) {
-			*v = acc;
-			return OMACP_OK;
-		}
+		if (!(b & 0x80u))
+			return acc;
 	}
-	return OMACP_E_WSP; /* more than 5 octets */
+	return fail(c); /* more than 5 octets, or over 32 bits */
 }
 
-/* Value-length: 0..30, or 31 (length quote) + uintvar.  The length must fit
- * in the cursor; *v receives the sub-block it covers and c moves past it. */
-static omacp_err get_value_block(cur *c, cur *v)
+/* Value-length (the caller has seen a first octet 0..31): 0..30, or 31
+ * (length quote) + uintvar; the length must fit in what is left. */
+static size_t value_len(cur *c)
 {
-	uint32_t len;
-	uint8_t b;
-	if (c->p >= c->end)
-		return OMACP_E_WSP;
-	b = *c->p;
-	if (b < 31u) {
-		c->p++;
-		len = b;
-	} else if (b == 31u) {
-		omacp_err e;
-		c->p++;
-		e = get_uintvar(c, &len);
-		if (e != OMACP_OK)
-			return e;
-	} else {
-		return OMACP_E_WSP;
-	}
-	if (len > left(c))
-		return OMACP_E_WSP;
-	v->p = c->p;
-	v->end = c->p + len;
-	c->p = v->end;
-	return OMACP_OK;
-}
-
-/* A NUL-terminated string: *s gets its characters (without the NUL). */
-static omacp_err get_cstring(cur *c, omacp_slice *s)
-{
-	const uint8_t *z;
-	if (c->p >= c->end)
-		return OMACP_E_WSP;
-	z = memchr(c->p, 0, left(c));
-	if (!z)
-		return OMACP_E_WSP;
-	s->ptr = c->p;
-	s->len = (size_t)(z - c->p);
-	c->p = z + 1;
-	return OMACP_OK;
-}
-
-/* Text-string: optional 0x7F quote, characters, NUL. */
-static omacp_err get_text(cur *c, omacp_slice *s)
-{
-	if (c->p < c->end && *c->p == 0x7Fu)
-		c->p++;
-	return get_cstring(c, s);
-}
-
-/* Text-value: No-value (a lone NUL), Token-text, or Quoted-string (0x22). */
-static omacp_err get_text_value(cur *c, omacp_slice *s)
-{
-	if (c->p < c->end && *c->p == 0x22u)
-		c->p++;
-	return get_text(c, s);
+	uint32_t len = byte(c);
+	if (len == 31u)
+		len = uintvar(c);
+	return len <= left(c) ? len : fail(c);
 }
 
 /* Integer-value: Short-integer, or Long-integer (1..30 octets; only values
  * that fit in 32 bits are accepted). */
-static omacp_err get_integer(cur *c, uint32_t *v)
+static uint32_t integer(cur *c)
 {
-	uint8_t b;
-	size_t len, k;
+	unsigned b = byte(c), k;
 	uint32_t acc = 0;
-	if (c->p >= c->end)
-		return OMACP_E_WSP;
-	b = *c->p;
-	if (b & 0x80u) {
-		c->p++;
-		*v = b & 0x7Fu;
-		return OMACP_OK;
-	}
-	if (b == 0 || b > 30u)
-		return OMACP_E_WSP;
-	len = b;
-	if (len + 1u > left(c))
-		return OMACP_E_WSP;
-	c->p++;
-	for (k = 0; k < len; k++) {
+	if (b & 0x80u)
+		return b & 0x7Fu;
+	if (b - 1u >= 30u || b > left(c))
+		return fail(c);
+	for (k = 0; k < b; k++) {
 		if (acc > 0x00FFFFFFu)
-			return OMACP_E_WSP;
+			return fail(c);
 		acc = acc << 8 | *c->p++;
 	}
-	*v = acc;
-	return OMACP_OK;
+	return acc;
+}
+
+/* Short-integer only (SEC, Push-Flag). */
+static unsigned short_int(cur *c)
+{
+	unsigned b = byte(c);
+	return b & 0x80u ? b & 0x7Fu : fail(c);
+}
+
+#define Q_QUOTE 1u /* Text-value: a leading 0x22 quote is dropped */
+#define Q_7F 2u    /* Text-string: a leading 0x7F quote is dropped */
+
+/* A NUL-terminated string after the optional quotes in `q`: *s gets its
+ * characters (without the NUL). */
+static void string(cur *c, omacp_slice *s, unsigned q)
+{
+	const uint8_t *z;
+	if ((q & Q_QUOTE) && peek(c) == 0x22u)
+		c->p++;
+	if ((q & Q_7F) && peek(c) == 0x7Fu)
+		c->p++;
+	z = memchr(c->p, 0, left(c));
+	s->ptr = c->p;
+	s->len = 0;
+	if (!z) {
+		fail(c);
+		return;
+	}
+	s->len = (size_t)(z - c->p);
+	c->p = z + 1;
 }
 
 /* Skip one value of unknown type by its generic WSP encoding:
  * 0..30 short length + data, 31 length quote + uintvar + data,
  * 32..127 text up to and with its NUL, 128..255 a single octet. */
-static omacp_err skip_value(cur *c)
+static void skip(cur *c)
 {
-	uint8_t b;
-	if (c->p >= c->end)
-		return OMACP_E_WSP;
-	b = *c->p;
-	if (b <= 31u) {
-		cur v;
-		return get_value_block(c, &v);
-	}
-	if (b < 0x80u) {
-		omacp_slice s;
-		return get_cstring(c, &s);
-	}
-	c->p++;
-	return OMACP_OK;
+	omacp_slice s;
+	unsigned b = peek(c);
+	if (b < 0x20u)
+		c->p += value_len(c);
+	else if (b < 0x80u)
+		string(c, &s, 0);
+	else
+		c->p++;
 }
 
-static int lower(int ch)
+/* Text-string (first octet 32..127), else Integer-value up to 2^31 - 1:
+ * the media type of a general-form content type, the application id. */
+static void int_or_text(cur *c, int *code, omacp_slice *s)
 {
-	return ch >= 'A' && ch <= 'Z' ? ch + ('a' - 'A') : ch;
+	uint32_t v;
+	if (peek(c) - 0x20u < 0x60u) {
+		*code = -1;
+		string(c, s, Q_7F);
+		return;
+	}
+	v = integer(c);
+	*code = (int)(v > 0x7FFFFFFFu ? fail(c) : v);
 }
 
-/* 1 when the slice equals the NUL-terminated ASCII word, ignoring case. */
+/* 1 when the slice equals the NUL-terminated lowercase ASCII word,
+ * ignoring the case of the slice. */
 static int eq_nocase(omacp_slice s, const char *w)
 {
 	size_t i;
-	for (i = 0; i < s.len; i++)
-		if (!w[i] || lower(s.ptr[i]) != lower((unsigned char)w[i]))
+	for (i = 0; i < s.len; i++) {
+		unsigned ch = s.ptr[i];
+		if (ch - 'A' < 26u)
+			ch += 'a' - 'A';
+		if (!w[i] || ch != (unsigned char)w[i])
 			return 0;
+	}
 	return w[s.len] == 0;
 }
 
 /* Index of the word equal to s (ignoring case) in `words` (each word
- * NUL-terminated, the list ended by an empty word), or -1. */
+ * lowercase, NUL-terminated, the list ended by an empty word), or -1. */
 static int word_index(omacp_slice s, const char *words)
 {
 	int i;
@@ -192,204 +185,126 @@ static int word_index(omacp_slice s, const char *words)
 	return -1;
 }
 
-/* One untyped parameter: Token-text name, then Integer-value or Text-value.
- * SEC: an integer 0..3, or text "0".."3" or a method name; MAC: text. */
-static omacp_err untyped_param(cur *c, omacp_push *out)
+/* One content-type parameter.  Typed: Well-known-parameter-token (an
+ * Integer-value), then SEC a Short-integer, MAC a Text-value, Q a uintvar,
+ * any other skipped by its encoding.  Untyped: Token-text name, then an
+ * Integer-value or a Text-value; SEC is an integer 0..3 or text "0".."3" or
+ * a method name, MAC text, any other name ignored. */
+static void param(cur *c, omacp_push *out)
 {
-	omacp_slice name, text;
-	omacp_err e;
-	uint32_t num;
-	int is_int, w;
+	omacp_slice t;
+	uint32_t id, num = 0;
+	unsigned b = peek(c);
+	int is_int = 1;
 
-	e = get_cstring(c, &name);
-	if (e != OMACP_OK)
-		return e;
-	if (c->p >= c->end)
-		return OMACP_E_WSP;
-	is_int = (*c->p & 0x80u) || (*c->p >= 1u && *c->p <= 30u);
-	e = is_int ? get_integer(c, &num) : get_text_value(c, &text);
-	if (e != OMACP_OK)
-		return e;
-	w = word_index(name, "SEC\0MAC\0");
-	if (w == 0) {
-		if (!is_int) {
-			if (text.len == 1 && text.ptr[0] >= '0' && text.ptr[0] <= '3')
-				num = text.ptr[0] - 0x30u;
-			else
-				num = (uint32_t)word_index(text, "NETWPIN\0USERPIN\0USERNETWPIN\0USERPINMAC\0");
+	if (b - 0x20u < 0x60u) {
+		string(c, &t, 0);
+		/* SEC -> PARAM_SEC, MAC -> PARAM_MAC, other -> 0x10 (no code) */
+		id = (uint32_t)(word_index(t, "sec\0mac\0") + (int)PARAM_SEC);
+		b = peek(c);
+		if ((b & 0x80u) || b - 1u < 30u)
+			num = integer(c);
+		else
+			is_int = 0;
+	} else {
+		id = integer(c);
+		if (id == PARAM_SEC)
+			num = short_int(c);
+		else if (id == PARAM_MAC)
+			is_int = 0;
+		else if (id == PARAM_Q)
+			uintvar(c);
+		else
+			skip(c); /* charset and every other parameter */
+	}
+	if (!is_int)
+		string(c, &t, Q_QUOTE | Q_7F);
+	if (id == PARAM_SEC) {
+		if (!is_int) { /* "0".."3", or the method names in SEC order */
+			int w = word_index(t, "0\0" "1\0" "2\0" "3\0" "netwpin\0"
+			                   "userpin\0" "usernetwpin\0" "userpinmac\0");
+			num = (unsigned)w;
+			if (num > 3u)
+				num -= 4u; /* a name; -1 stays above 3 */
 		}
 		if (num > 3u)
-			return OMACP_E_WSP;
+			fail(c);
 		out->sec = (int)num;
-	} else if (w == 1) {
+	} else if (id == PARAM_MAC) {
 		if (is_int)
-			return OMACP_E_WSP;
+			fail(c);
 		out->has_mac = 1;
-		out->mac = text;
+		out->mac = t;
 	}
-	return OMACP_OK;
 }
 
-/* The parameters of a general-form content type, up to the end of c. */
-static omacp_err ct_params(cur *c, omacp_push *out)
+/* Content type: constrained (Short-integer, or extension-media text taken
+ * as it is) or general form (Value-length, media type, parameters). */
+static void content_type(cur *c, omacp_push *out)
 {
-	while (c->p < c->end) {
-		uint8_t b = *c->p;
-		uint32_t code;
-		omacp_err e;
-		if (b >= 0x20u && b < 0x80u) {
-			e = untyped_param(c, out);
-			if (e != OMACP_OK)
-				return e;
-			continue;
-		}
-		/* Typed: Well-known-parameter-token = Integer-value */
-		e = get_integer(c, &code);
-		if (e != OMACP_OK)
-			return e;
-		if (code == PARAM_SEC) {
-			if (c->p >= c->end || !(*c->p & 0x80u) ||
-			    (*c->p & 0x7Fu) > 3u)
-				return OMACP_E_WSP;
-			out->sec = *c->p++ & 0x7F;
-		} else if (code == PARAM_MAC) {
-			e = get_text_value(c, &out->mac);
-			if (e != OMACP_OK)
-				return e;
-			out->has_mac = 1;
-		} else if (code == PARAM_Q) {
-			uint32_t q;
-			e = get_uintvar(c, &q);
-		} else {
-			e = skip_value(c); /* charset and every other parameter */
-		}
-		if (e != OMACP_OK)
-			return e;
-	}
-	return OMACP_OK;
-}
-
-/* Media type: Short-integer, Long-integer, or text. */
-static omacp_err media_type(cur *c, omacp_push *out)
-{
-	uint8_t b;
-	if (c->p >= c->end)
-		return OMACP_E_WSP;
-	b = *c->p;
-	if (b >= 0x20u && b < 0x80u) {
-		out->content_type_code = -1;
-		return get_text(c, &out->content_type);
+	unsigned b = peek(c);
+	if (b < 0x20u) {
+		const uint8_t *outer = c->end;
+		size_t len = value_len(c);
+		c->end = c->p + len;
+		int_or_text(c, &out->content_type_code, &out->content_type);
+		while (c->p < c->end)
+			param(c, out);
+		c->end = outer;
+	} else if (b < 0x80u) {
+		string(c, &out->content_type, 0);
 	} else {
-		uint32_t v;
-		omacp_err e = get_integer(c, &v);
-		if (e != OMACP_OK)
-			return e;
-		if (v > 0x7FFFFFFFu)
-			return OMACP_E_WSP;
-		out->content_type_code = (int)v;
-		return OMACP_OK;
+		c->p++;
+		out->content_type_code = (int)(b & 0x7Fu);
 	}
 }
 
-static omacp_err content_type(cur *h, omacp_push *out)
+/* One header: a page shift, an application header (token-text, then a
+ * text-string), or a well-known header of the current page.  On page 1:
+ * X-Wap-Application-Id, X-Wap-Initiator-URI, Push-Flag, Content-Length are
+ * kept; every other value is skipped by its encoding. */
+static void header(cur *c, omacp_push *out, unsigned *page)
 {
-	uint8_t b;
-	if (h->p >= h->end)
-		return OMACP_E_WSP;
-	b = *h->p;
-	if (b & 0x80u) { /* constrained: short integer */
-		h->p++;
-		out->content_type_code = b & 0x7F;
-		return OMACP_OK;
-	}
-	if (b >= 0x20u) { /* constrained: extension media */
-		out->content_type_code = -1;
-		return get_cstring(h, &out->content_type);
-	} else { /* general form */
-		cur g;
-		omacp_err e = get_value_block(h, &g);
-		if (e != OMACP_OK)
-			return e;
-		e = media_type(&g, out);
-		if (e != OMACP_OK)
-			return e;
-		return ct_params(&g, out);
-	}
-}
-
-static omacp_err one_header(cur *h, omacp_push *out, unsigned *page)
-{
-	uint8_t b = *h->p;
-	omacp_err e;
-	uint32_t v;
+	omacp_slice s;
+	unsigned b = byte(c);
 
 	if (b == 0x7Fu) { /* shift delimiter + page identity */
-		if (left(h) < 2u)
-			return OMACP_E_WSP;
-		*page = h->p[1];
-		h->p += 2;
-		return OMACP_OK;
-	}
-	if (b >= 1u && b <= 31u) { /* short-cut shift */
-		*page = b;
-		h->p++;
-		return OMACP_OK;
-	}
-	if (b == 0)
-		return OMACP_E_WSP;
-	if (b < 0x80u) { /* application header: token-text, text-string */
-		omacp_slice s;
-		e = get_cstring(h, &s);
-		if (e != OMACP_OK)
-			return e;
-		return get_text(h, &s);
-	}
-	h->p++;
-	if (*page != 1u)
-		return skip_value(h);
-	switch (b & 0x7Fu) {
-	case HDR_APP_ID:
-		if (h->p >= h->end)
-			return OMACP_E_WSP;
-		out->has_app_id = 1;
-		if (*h->p >= 0x20u && *h->p < 0x80u) {
-			out->app_id_code = -1;
-			return get_text(h, &out->app_id_uri);
-		}
-		e = get_integer(h, &v);
-		if (e != OMACP_OK)
-			return e;
-		if (v > 0x7FFFFFFFu)
-			return OMACP_E_WSP;
-		out->app_id_code = (int)v;
-		return OMACP_OK;
-	case HDR_INITIATOR:
-		e = get_text(h, &out->initiator);
-		if (e == OMACP_OK)
+		*page = byte(c);
+	} else if (b < 0x20u) { /* short-cut shift; 0 is no header at all */
+		*page = b ? b : fail(c);
+	} else if (b < 0x80u) {
+		c->p--;
+		string(c, &s, 0);
+		string(c, &s, Q_7F);
+	} else if (*page != 1u) {
+		skip(c);
+	} else {
+		switch (b & 0x7Fu) {
+		case HDR_APP_ID:
+			out->has_app_id = 1;
+			int_or_text(c, &out->app_id_code, &out->app_id_uri);
+			break;
+		case HDR_INITIATOR:
 			out->has_initiator = 1;
-		return e;
-	case HDR_PUSH_FLAG:
-		if (h->p >= h->end || !(*h->p & 0x80u))
-			return OMACP_E_WSP;
-		out->push_flag = *h->p++ & 0x7F;
-		return OMACP_OK;
-	case HDR_CONTENT_LENGTH:
-		e = get_integer(h, &v);
-		if (e != OMACP_OK)
-			return e;
-		out->has_content_length = 1;
-		out->content_length = v;
-		return OMACP_OK;
-	default:
-		return skip_value(h);
+			string(c, &out->initiator, Q_7F);
+			break;
+		case HDR_PUSH_FLAG:
+			out->push_flag = (int)short_int(c);
+			break;
+		case HDR_CONTENT_LENGTH:
+			out->has_content_length = 1;
+			out->content_length = integer(c);
+			break;
+		default:
+			skip(c);
+		}
 	}
 }
 
 omacp_err omacp_push_decode(const uint8_t *pdu, size_t n, omacp_push *out)
 {
-	cur c, h;
+	cur c;
 	uint32_t hlen;
-	omacp_err e;
 	unsigned page = 1;
 
 	if (!out)
@@ -409,25 +324,20 @@ omacp_err omacp_push_decode(const uint8_t *pdu, size_t n, omacp_push *out)
 		return OMACP_E_WSP_PDU_TYPE;
 	c.p = pdu + 2;
 	c.end = pdu + n;
-	e = get_uintvar(&c, &hlen);
-	if (e != OMACP_OK)
-		return e;
-	if (hlen == 0 || hlen > left(&c))
+	c.bad = 0;
+	hlen = uintvar(&c);
+	if (c.bad || hlen == 0 || hlen > left(&c))
 		return OMACP_E_WSP;
-	h.p = c.p;
-	h.end = c.p + hlen;
-	out->headers.ptr = h.p;
+	c.end = c.p + hlen;
+	out->headers.ptr = c.p;
 	out->headers.len = hlen;
-	e = content_type(&h, out);
-	if (e != OMACP_OK)
-		return e;
-	while (h.p < h.end) {
-		e = one_header(&h, out, &page);
-		if (e != OMACP_OK)
-			return e;
-	}
-	out->body.ptr = h.end;
-	out->body.len = (size_t)(c.end - h.end);
+	content_type(&c, out);
+	while (c.p < c.end && !c.bad)
+		header(&c, out, &page);
+	if (c.bad)
+		return OMACP_E_WSP;
+	out->body.ptr = c.end;
+	out->body.len = n - (size_t)(c.end - pdu);
 	return OMACP_OK;
 }
 

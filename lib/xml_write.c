@@ -5,9 +5,11 @@
  * Text is staged in the writer's own buffer (buf_, OMACP_XML_WRITE_BUF
  * bytes) and handed to the write function when the buffer is full, when
  * the root element closes and in omacp_xml_writer_finish, so a document
- * costs a few write calls instead of several per attribute.  Values are
- * escaped with a byte-class table: runs of bytes that need nothing are
- * copied whole.
+ * costs a few write calls instead of several per attribute.  Between
+ * events at least HEAD_ROOM bytes of the stage are free, so a tag head is
+ * written without a room check; a start tag goes through a local cursor
+ * with one room check per attribute.  Values with nothing to escape are
+ * tested and copied eight bytes at a time (byte by byte in -Os builds).
  */
 #include <string.h>
 #include "omacp/xml.h"
@@ -17,15 +19,8 @@ static const char prolog[] =
 	"<!DOCTYPE wap-provisioningdoc PUBLIC \"-//WAPFORUM//DTD PROV 1.0//EN\" "
 	"\"http://www.wapforum.org/DTD/prov.dtd\">\n";
 
-/* Indentation: two spaces per level (OMACP_MAX_DEPTH <= 64 levels). */
-static const char spaces[128] = {
-	' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ',
-	' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ',
-	' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ',
-	' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ',
-	' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ',
-	' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ',
-	' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ',
+/* Indentation: two spaces per level, copied in blocks of 16 bytes. */
+static const char spaces[16] = {
 	' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ',
 };
 
@@ -75,25 +70,41 @@ typedef char omacp__tag_table_check[(sizeof tag_len == OMACP_ELEM_COUNT_ &&
                                             : -1];
 
 /* Attributes that come first, in this order (rank 0..3); the rest (rank 4)
- * keep input order.  Their text up to the opening quote: */
+ * keep input order.  Their text up to the opening quote, in rows of
+ * PRE_PAD bytes copied whole (the surplus is overwritten). */
 #define RANK_OTHER 4u
-#define PRE_PAD 10u
-static const char rank_pre[4][PRE_PAD] = { " name=\"", " type=\"", " value=\"", " version=\"" };
-static const uint8_t rank_pre_len[4] = { 7, 7, 8, 10 };
+#define PRE_PAD 16u
+static const struct {
+	char text[PRE_PAD - 1];
+	uint8_t len;
+} rank_pre[4] = {
+	{ " name=\"", 7 }, { " type=\"", 7 }, { " value=\"", 8 }, { " version=\"", 10 },
+};
+typedef char omacp__pre_check[sizeof rank_pre == 4 * PRE_PAD ? 1 : -1];
 
-static inline unsigned rank_of(omacp_slice s)
+/* The first four bytes of the NUL-terminated s as a word (folded to a
+ * constant by the compiler). */
+static inline uint32_t word4(const void *s)
 {
-	switch (s.len) {
-	case 4:
-		if (memcmp(s.ptr, "name", 4) == 0)
-			return 0;
-		if (memcmp(s.ptr, "type", 4) == 0)
-			return 1;
+	uint32_t v;
+	memcpy(&v, s, 4);
+	return v;
+}
+
+/* The rank of the attribute name s[0..n). */
+static inline unsigned rank_of(const uint8_t *s, size_t n)
+{
+	uint32_t x;
+	if (n - 4u > 3u)
 		return RANK_OTHER;
+	x = word4(s);
+	switch (n) {
+	case 4:
+		return x == word4("name") ? 0u : x == word4("type") ? 1u : RANK_OTHER;
 	case 5:
-		return memcmp(s.ptr, "value", 5) == 0 ? 2u : RANK_OTHER;
-	case 7:
-		return memcmp(s.ptr, "version", 7) == 0 ? 3u : RANK_OTHER;
+		return x == word4("valu") && s[4] == 'e' ? 2u : RANK_OTHER;
+	case 7: /* "version": bytes 0..3 and 3..6 */
+		return x == word4("vers") && word4(s + 3) == word4("sion") ? 3u : RANK_OTHER;
 	default:
 		return RANK_OTHER;
 	}
@@ -186,43 +197,120 @@ static void put2(omacp_xml_writer *w, char a, char b)
 
 /* ------------------------------------------------------------ values */
 
-/* Length of the valid UTF-8 sequence at p[0..n) (p[0] >= 0x80), or 0. */
-static inline size_t utf8_len(const uint8_t *p, size_t n)
+#ifndef __OPTIMIZE_SIZE__
+/* Eight bytes at once: nonzero when one of the bytes of x needs an escape
+ * or a UTF-8 check (< 0x20, " & < >, >= 0x7F).  Each term sets the top bit
+ * of such a byte; a borrow or carry only starts at such a byte, so a byte
+ * after it may be flagged too, but never a word without one. */
+#define B8(c) ((uint64_t)0x0101010101010101u * (uint64_t)(c))
+static inline uint64_t special8(uint64_t x)
 {
-	uint8_t c = p[0];
-	size_t len, k;
-	uint32_t cp, min;
-	if (c >= 0xC2 && c <= 0xDF) {
-		len = 2, cp = c & 0x1Fu, min = 0x80;
-	} else if (c >= 0xE0 && c <= 0xEF) {
-		len = 3, cp = c & 0x0Fu, min = 0x800;
-	} else if (c >= 0xF0 && c <= 0xF4) {
-		len = 4, cp = c & 0x07u, min = 0x10000;
+	uint64_t q = (x | B8(0x04)) ^ B8(0x26); /* 0 for " and & */
+	uint64_t a = (x | B8(0x02)) ^ B8(0x3E); /* 0 for < and > */
+	return (x | (x - B8(0x20)) | (x + B8(0x01)) | (q - B8(1)) | (a - B8(1))) & B8(0x80);
+}
+
+static inline uint64_t load8(const uint8_t *p)
+{
+	uint64_t x;
+	memcpy(&x, p, 8);
+	return x;
+}
+#endif
+
+/* Nonzero when byte c needs an escape or a UTF-8 check. */
+#define SPECIAL(c) (cls[c] & (VE | VU))
+
+/* Copy v[0..n) to d[0..n) when no byte of it needs an escape or a UTF-8
+ * check and return 1; else return 0 (d[0..n) then holds anything).  Only
+ * v[0..n) is read and only d[0..n) written: the last word overlaps the one
+ * before, 4..7 bytes are copied as two overlapping halves, 1..3 as the
+ * first, middle and last byte. */
+static inline int copy_plain(uint8_t *d, const uint8_t *v, size_t n)
+{
+	if (n >= 8) {
+#ifndef __OPTIMIZE_SIZE__
+		size_t i;
+		uint64_t x;
+		for (i = 0; i + 8u < n; i += 8) {
+			x = load8(v + i);
+			if (special8(x))
+				return 0;
+			memcpy(d + i, &x, 8);
+		}
+		x = load8(v + n - 8);
+		if (special8(x))
+			return 0;
+		memcpy(d + n - 8, &x, 8);
+#else
+		size_t i;
+		for (i = 0; i < n; i++) {
+			if (SPECIAL(v[i]))
+				return 0;
+			d[i] = v[i];
+		}
+#endif
+	} else if (n >= 4) {
+		uint32_t lo = word4(v), hi = word4(v + n - 4);
+		if (SPECIAL(v[0]) | SPECIAL(v[1]) | SPECIAL(v[2]) | SPECIAL(v[3]) |
+		    SPECIAL(v[n - 3]) | SPECIAL(v[n - 2]) | SPECIAL(v[n - 1]))
+			return 0;
+		memcpy(d, &lo, 4);
+		memcpy(d + n - 4, &hi, 4);
+	} else if (n) {
+		uint8_t a = v[0], b = v[n >> 1], c = v[n - 1];
+		if (SPECIAL(a) | SPECIAL(b) | SPECIAL(c))
+			return 0;
+		d[0] = a;
+		d[n >> 1] = b;
+		d[n - 1] = c;
+	}
+	return 1;
+}
+
+/* Length of the valid UTF-8 sequence of 3 or 4 bytes at p[0..n) (p[0] >=
+ * 0xE0), or 0 (the well-formed sequences of Unicode, table 3-7: no overlong
+ * form, no surrogate, nothing above U+10FFFF). */
+static size_t utf8_len34(const uint8_t *p, size_t n)
+{
+	uint8_t c = p[0], lo = 0x80, hi = 0xBF;
+	size_t len;
+	if (c < 0xF0) {
+		len = 3;
+		if (c == 0xE0)
+			lo = 0xA0;
+		else if (c == 0xED)
+			hi = 0x9F;
+	} else if (c < 0xF5) {
+		len = 4;
+		if (c == 0xF0)
+			lo = 0x90;
+		else if (c == 0xF4)
+			hi = 0x8F;
 	} else {
 		return 0;
 	}
-	if (len > n)
-		return 0;
-	for (k = 1; k < len; k++) {
-		if ((p[k] & 0xC0) != 0x80)
-			return 0;
-		cp = cp << 6 | (uint32_t)(p[k] & 0x3Fu);
-	}
-	if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+	if (len > n || p[1] < lo || p[1] > hi || (p[2] & 0xC0) != 0x80 ||
+	    (len == 4 && (p[3] & 0xC0) != 0x80))
 		return 0;
 	return len;
 }
 
+/* The escapes of " & < > (the surplus of a row is overwritten). */
+static const struct {
+	char text[7];
+	uint8_t len;
+} esc_named[4] = { { "&quot;", 6 }, { "&amp;", 5 }, { "&lt;", 4 }, { "&gt;", 4 } };
+
 /* The escape of byte c (class VE) into d (at least 6 bytes); its length. */
 static size_t escape(uint8_t c, uint8_t *d)
 {
-	const char *s;
 	size_t k = 0;
 	switch (c) {
-	case '&': s = "&amp;"; break;
-	case '<': s = "&lt;"; break;
-	case '>': s = "&gt;"; break;
-	case '"': s = "&quot;"; break;
+	case '"': k = 0; break;
+	case '&': k = 1; break;
+	case '<': k = 2; break;
+	case '>': k = 3; break;
 	default:
 		/* &#N; keeps \t \n \r through attribute-value normalization */
 		d[k++] = '&';
@@ -235,9 +323,8 @@ static size_t escape(uint8_t c, uint8_t *d)
 		d[k++] = ';';
 		return k;
 	}
-	k = strlen(s);
-	memcpy(d, s, k);
-	return k;
+	memcpy(d, esc_named[k].text, 6);
+	return esc_named[k].len;
 }
 
 /*
@@ -253,52 +340,45 @@ static uint8_t *copy_value_slow(uint8_t *d, const uint8_t **pp, const uint8_t *e
 	const uint8_t *p = *pp;
 	while (p < e) {
 		uint8_t c = *p;
-		if (!(cls[c] & (VE | VU))) {
-			*d++ = c;
-			p++;
-		} else if (cls[c] & VE) {
+		if (!SPECIAL(c)) {
+			/* a run of plain bytes */
+#ifndef __OPTIMIZE_SIZE__
+			while (e - p >= 8) {
+				uint64_t x = load8(p);
+				if (special8(x))
+					break;
+				memcpy(d, &x, 8);
+				d += 8;
+				p += 8;
+			}
+#endif
+			while (p < e && !SPECIAL(*p))
+				*d++ = *p++;
+		} else if (c < 0x80) {
 			d += escape(c, d);
 			p++;
+		} else if (c >= 0xC2 && c < 0xE0) {
+			if (end - p < 2 || (p[1] & 0xC0) != 0x80)
+				return NULL;
+			d[0] = c;
+			d[1] = p[1];
+			d += 2;
+			p += 2;
 		} else {
-			size_t ul = utf8_len(p, (size_t)(end - p));
+			size_t ul = c < 0xE0 ? 0 : utf8_len34(p, (size_t)(end - p));
 			if (ul == 0)
 				return NULL;
-			memcpy(d, p, ul);
+			d[0] = c;
+			d[1] = p[1];
+			d[2] = p[2];
+			if (ul == 4)
+				d[3] = p[3];
 			d += ul;
 			p += ul;
 		}
 	}
 	*pp = p;
 	return d;
-}
-
-/* Copy the leading bytes of p[0..e) that need no escape to d (four at a
- * time while they are ASCII), checking multi-byte sequences (copied as
- * they are); returns how many.  Stops at a byte to escape or bad UTF-8. */
-static inline size_t copy_plain(uint8_t *d, const uint8_t *p, const uint8_t *e)
-{
-	const uint8_t *s = p;
-	while (e - p >= 4 && !((cls[p[0]] | cls[p[1]] | cls[p[2]] | cls[p[3]]) & (VE | VU))) {
-		memcpy(d, p, 4);
-		d += 4;
-		p += 4;
-	}
-	while (p < e) {
-		uint8_t k = cls[*p];
-		if (!(k & (VE | VU))) {
-			*d++ = *p++;
-		} else if (k & VE) {
-			break;
-		} else {
-			size_t ul = utf8_len(p, (size_t)(e - p));
-			if (ul == 0)
-				break;
-			memcpy(d, p, ul);
-			d += ul;
-			p += ul;
-		}
-	}
-	return (size_t)(p - s);
 }
 
 /* A value (or its rest) with bytes to escape or check, or a long one: in
@@ -348,8 +428,8 @@ static void out_attr(omacp_xml_writer *w, const omacp_attr *a, unsigned r)
 		uint8_t *d = room(w, PRE_PAD);
 		if (!d)
 			return;
-		memcpy(d, rank_pre[r], PRE_PAD);
-		w->len_ += rank_pre_len[r];
+		memcpy(d, &rank_pre[r], PRE_PAD);
+		w->len_ += rank_pre[r].len;
 	} else {
 		put(w, " ", 1);
 		put(w, a->name.ptr, a->name.len);
@@ -359,35 +439,71 @@ static void out_attr(omacp_xml_writer *w, const omacp_attr *a, unsigned r)
 	put(w, "\"", 1);
 }
 
+/* Room for the indentation of any depth (copied in blocks of 16 bytes). */
+#define IND_ROOM ((2u * OMACP_MAX_DEPTH + 15u) / 16u * 16u)
+/* Room for ">\n" closing the previous tag (or nothing), the indentation,
+ * "<" or "</" and an element name (TAG_PAD); then ">\n" of an end tag. */
+#define HEAD_ROOM (2u + IND_ROOM + 2u + TAG_PAD)
+
 /* `pre` (">\n" closing the previous start tag, or nothing), the
- * indentation for depth, then `open` ("<" or "</") and the element name. */
-static void tag_head(omacp_xml_writer *w, int close_prev, unsigned depth,
-                     int end_tag, omacp_elem e)
+ * indentation for depth, then `open` ("<" or "</") and the element name,
+ * at d (HEAD_ROOM bytes free); returns the end. */
+static inline uint8_t *head_at(uint8_t *d, int close_prev, unsigned depth,
+                               int end_tag, unsigned e)
 {
-	size_t ind = (size_t)depth * 2u, k = 0;
-	uint8_t *d = room(w, 2u + (ind > 16u ? ind : 16u) + 2u + TAG_PAD);
-	if (!d)
-		return;
+	size_t ind = (size_t)depth * 2u;
 	if (close_prev) {
 		d[0] = '>';
 		d[1] = '\n';
-		k = 2;
+		d += 2;
 	}
-	if (ind <= 16u)
-		memcpy(d + k, spaces, 16); /* the surplus is overwritten */
-	else
-		memcpy(d + k, spaces, ind);
-	k += ind;
-	d[k++] = '<';
+	memcpy(d, spaces, 16); /* the surplus is overwritten */
+	if (ind > 16u) {
+		size_t k;
+		for (k = 16; k < ind; k += 16)
+			memcpy(d + k, spaces, 16);
+	}
+	d += ind;
+	*d++ = '<';
 	if (end_tag)
-		d[k++] = '/';
-	memcpy(d + k, tag_names[e], TAG_PAD);
-	w->len_ += k + tag_len[e];
+		*d++ = '/';
+	memcpy(d, tag_names[e], TAG_PAD);
+	return d + tag_len[e];
 }
 
-/* The general way: every attribute checked first, then the tag head and the
- * attributes in canonical order, piece by piece. */
-static omacp_err start_tag_general(omacp_xml_writer *w, const omacp_event *ev)
+static void tag_head(omacp_xml_writer *w, int close_prev, unsigned depth,
+                     int end_tag, omacp_elem e)
+{
+	uint8_t *d = room(w, HEAD_ROOM);
+	if (d)
+		w->len_ = (size_t)(head_at(d, close_prev, depth, end_tag, (unsigned)e) - w->buf_);
+}
+
+/* Keep HEAD_ROOM bytes of the stage free between events; the error. */
+static omacp_err keep_room(omacp_xml_writer *w)
+{
+	if (sizeof w->buf_ - w->len_ < HEAD_ROOM)
+		return flush(w);
+	return w->err_;
+}
+
+/* The start tag of element e is written at depth (in part at least), after
+ * the '>' that closes the tag before when that was open. */
+static inline void push(omacp_xml_writer *w, unsigned depth, unsigned e)
+{
+	w->open_ = 1;
+	w->elem_[depth] = (uint8_t)e;
+	w->depth_ = depth + 1u;
+}
+
+/* The general way: every attribute checked first, then the tag head (after
+ * '>' when close_prev) and the attributes in canonical order, piece by
+ * piece.  The element is pushed already. */
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
+static omacp_err start_tag_general(omacp_xml_writer *w, const omacp_event *ev,
+                                   int close_prev)
 {
 	const omacp_attr *at = ev->attrs;
 	size_t i, n = ev->n_attrs;
@@ -395,18 +511,18 @@ static omacp_err start_tag_general(omacp_xml_writer *w, const omacp_event *ev)
 	for (i = 0; i < n; i++) {
 		if ((at[i].value.len && !at[i].value.ptr) || !at[i].name.ptr)
 			return w->err_ = OMACP_E_XML_ELEMENT;
-		if (rank_of(at[i].name) == RANK_OTHER && !valid_name(at[i].name))
+		if (rank_of(at[i].name.ptr, at[i].name.len) == RANK_OTHER &&
+		    !valid_name(at[i].name))
 			return w->err_ = OMACP_E_XML_ELEMENT;
 	}
-	tag_head(w, w->open_, w->depth_, 0, ev->elem);
-	w->open_ = 1;
+	tag_head(w, close_prev, w->depth_ - 1u, 0, ev->elem);
 	for (r = 0; r <= RANK_OTHER; r++) {
 		for (i = 0; i < n; i++) {
-			if (rank_of(at[i].name) == r)
+			if (rank_of(at[i].name.ptr, at[i].name.len) == r)
 				out_attr(w, &at[i], r);
 		}
 	}
-	return w->err_;
+	return keep_room(w);
 }
 
 /* Whether attributes from i on are good (slices, names) and in canonical
@@ -417,7 +533,7 @@ static int rest_ok(const omacp_attr *at, size_t i, size_t n, unsigned prev)
 		unsigned r;
 		if ((at[i].value.len && !at[i].value.ptr) || !at[i].name.ptr)
 			return 0;
-		r = rank_of(at[i].name);
+		r = rank_of(at[i].name.ptr, at[i].name.len);
 		if (r < prev || (r == RANK_OTHER && !valid_name(at[i].name)))
 			return 0;
 		prev = r;
@@ -426,152 +542,156 @@ static int rest_ok(const omacp_attr *at, size_t i, size_t n, unsigned prev)
 }
 
 /*
- * The start tag (the '>' closing it comes with the next event).  Nothing of
- * a tag is written when one of its attributes is bad.  The usual case,
- * attributes already in canonical order and no byte to escape, is written
- * through a local cursor into the stage and committed at the end.  Before
- * anything of the tag can leave the stage early (a flush in the middle of
- * the tag, a byte to escape, a long value) the rest of the tag is
- * checked, and then it goes on piece by piece; attributes out of order or
- * a bad one start over the general way, from nothing written.
+ * The rest of a start tag, piece by piece, from attribute i on (d: the end
+ * of the text before it, in the stage; when `pre_done`, its ` name="` is
+ * there already).  Called before anything of the tag can leave the stage
+ * early (a flush in the middle of the tag): the rest of the tag is checked
+ * first, and a bad or misplaced attribute starts over the general way, from
+ * nothing written.
+ */
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
+static omacp_err start_tag_rest(omacp_xml_writer *w, const omacp_event *ev, int close_prev,
+                                uint8_t *d, size_t i, int pre_done, unsigned prev)
+{
+	const omacp_attr *at = ev->attrs;
+	size_t n = ev->n_attrs;
+	if (!rest_ok(at, i + 1, n, prev))
+		return start_tag_general(w, ev, close_prev);
+	w->len_ = (size_t)(d - w->buf_);
+	if (pre_done) {
+		out_value_long(w, at[i].value);
+		put(w, "\"", 1);
+		i++;
+	}
+	for (; i < n; i++)
+		out_attr(w, &at[i], rank_of(at[i].name.ptr, at[i].name.len));
+	return keep_room(w);
+}
+
+/* START of the root: its checks and the prolog. */
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
+static omacp_err start_root(omacp_xml_writer *w)
+{
+	if (w->started_)
+		return w->err_ = OMACP_E_DOC_STRUCTURE;
+	w->started_ = 1;
+	if (!(w->flags_ & OMACP_XML_NO_PROLOG))
+		put(w, prolog, sizeof prolog - 1);
+	return keep_room(w);
+}
+
+/*
+ * START: the start tag (the '>' closing it comes with the next event).
+ * Nothing of a tag is written when one of its attributes is bad (an error
+ * is sticky, so the element is pushed before the attributes are looked
+ * at).  The usual case, attributes already in canonical order that fit the
+ * stage, is written through a local cursor d and committed at the end
+ * (escaping in place when 6 bytes per value byte fit); attributes out of
+ * order, a bad one or bad UTF-8 start over the general way, and a tag that
+ * may leave the stage before its end goes on piece by piece
+ * (start_tag_rest).
  */
 #if defined(__GNUC__)
 __attribute__((noinline))
 #endif
 static omacp_err start_tag(omacp_xml_writer *w, const omacp_event *ev)
 {
-	const omacp_attr *at = ev->attrs;
-	size_t i, n = ev->n_attrs, ind = (size_t)w->depth_ * 2u;
-	size_t head = 2u + (ind > 16u ? ind : 16u) + 2u + TAG_PAD;
-	unsigned prev = 0, r;
-	uint8_t *b = w->buf_, *d, *end = w->buf_ + sizeof w->buf_;
-	if ((int)ev->elem <= (int)OMACP_ELEM_NONE || (int)ev->elem >= (int)OMACP_ELEM_COUNT_)
-		return w->err_ = OMACP_E_ARG;
-	if (n && !at)
-		return w->err_ = OMACP_E_ARG;
-	/* nothing of this tag is in the stage yet: flushing is harmless */
-	if (head > sizeof w->buf_ - w->len_ && flush(w) != OMACP_OK)
+	const omacp_attr *a = ev->attrs, *ae;
+	unsigned depth = w->depth_, e = (unsigned)ev->elem, prev = 0;
+	int close_prev;
+	uint8_t *d, *end = w->buf_ + sizeof w->buf_;
+	if (depth == 0 && start_root(w) != OMACP_OK)
 		return w->err_;
-	d = b + w->len_;
-	if (w->open_) {
-		d[0] = '>';
-		d[1] = '\n';
-		d += 2;
-	}
-	memcpy(d, spaces, 16); /* the surplus is overwritten */
-	if (ind > 16u)
-		memcpy(d, spaces, ind);
-	d += ind;
-	*d++ = '<';
-	memcpy(d, tag_names[ev->elem], TAG_PAD);
-	d += tag_len[ev->elem];
-	for (i = 0; i < n; i++) {
-		const omacp_attr *a = &at[i];
-		size_t nl = a->name.len, vl = a->value.len, k;
-		if ((vl && !a->value.ptr) || !a->name.ptr)
+	if (depth > OMACP_MAX_DEPTH)
+		return w->err_ = OMACP_E_LIMIT;
+	if (e - 1u >= (unsigned)OMACP_ELEM_COUNT_ - 1u || (ev->n_attrs && !a))
+		return w->err_ = OMACP_E_ARG;
+	/* HEAD_ROOM bytes are free (see omacp_xml_writer_event) */
+	close_prev = w->open_;
+	d = head_at(w->buf_ + w->len_, close_prev, depth, 0, e);
+	push(w, depth, e);
+	for (ae = a + ev->n_attrs; a < ae; a++) {
+		const uint8_t *np = a->name.ptr, *vp = a->value.ptr;
+		size_t nl = a->name.len, vl = a->value.len;
+		unsigned r;
+		if (!np || (!vp && vl))
 			return w->err_ = OMACP_E_XML_ELEMENT; /* nothing committed */
-		r = rank_of(a->name);
+		r = rank_of(np, nl);
 		if (r < prev)
-			return start_tag_general(w, ev);
+			return start_tag_general(w, ev, close_prev);
 		prev = r;
 		if (r == RANK_OTHER && !valid_name(a->name))
 			return w->err_ = OMACP_E_XML_ELEMENT;
-		if (nl > sizeof w->buf_ / 4u || vl > sizeof w->buf_ / 2u ||
-		    PRE_PAD + nl + vl + 1u > (size_t)(end - d)) {
-			/* the tag leaves the stage before its end */
-			if (!rest_ok(at, i + 1, n, prev))
-				return start_tag_general(w, ev);
-			w->len_ = (size_t)(d - b);
-			w->open_ = 1;
-			for (; i < n; i++)
-				out_attr(w, &at[i], rank_of(at[i].name));
-			return w->err_;
-		}
+		if ((nl | vl) >= sizeof w->buf_ || PRE_PAD + nl + vl + 1u > (size_t)(end - d))
+			return start_tag_rest(w, ev, close_prev, d, (size_t)(a - ev->attrs), 0, prev);
 		if (r < RANK_OTHER) {
-			memcpy(d, rank_pre[r], PRE_PAD);
-			d += rank_pre_len[r];
+			memcpy(d, &rank_pre[r], PRE_PAD);
+			d += rank_pre[r].len;
 		} else {
 			d[0] = ' ';
-			memcpy(d + 1, a->name.ptr, nl);
+			memcpy(d + 1, np, nl);
 			d[nl + 1] = '=';
 			d[nl + 2] = '"';
 			d += nl + 3u;
 		}
-		k = vl ? copy_plain(d, a->value.ptr, a->value.ptr + vl) : 0;
-		d += k;
-		if (k < vl) {
-			/* a byte to escape (it may need more room than the
-			 * value's length) or bad UTF-8 */
-			omacp_slice rest;
-			if (!rest_ok(at, i + 1, n, prev))
-				return start_tag_general(w, ev);
-			w->len_ = (size_t)(d - b);
-			w->open_ = 1;
-			rest.ptr = a->value.ptr + k;
-			rest.len = vl - k;
-			out_value_long(w, rest);
-			put(w, "\"", 1);
-			for (i++; i < n; i++)
-				out_attr(w, &at[i], rank_of(at[i].name));
-			return w->err_;
+		if (copy_plain(d, vp, vl)) {
+			d += vl;
+		} else if (6u * vl + 1u <= (size_t)(end - d)) {
+			/* bytes to escape or check: in place, it fits */
+			const uint8_t *p = vp;
+			d = copy_value_slow(d, &p, vp + vl, vp + vl);
+			if (!d) /* bad UTF-8: the general way finds the error */
+				return start_tag_general(w, ev, close_prev);
+		} else {
+			return start_tag_rest(w, ev, close_prev, d, (size_t)(a - ev->attrs), 1, prev);
 		}
 		*d++ = '"';
 	}
-	w->len_ = (size_t)(d - b);
-	w->open_ = 1;
+	w->len_ = (size_t)(d - w->buf_);
+	if ((size_t)(end - d) < HEAD_ROOM)
+		return flush(w);
 	return OMACP_OK;
 }
 
-/* START: the root's prolog and checks, then the tag. */
-static omacp_err start_event(omacp_xml_writer *w, const omacp_event *ev)
-{
-	if (w->depth_ == 0) {
-		if (w->started_)
-			return w->err_ = OMACP_E_DOC_STRUCTURE;
-		w->started_ = 1;
-		if (!(w->flags_ & OMACP_XML_NO_PROLOG))
-			put(w, prolog, sizeof prolog - 1);
-	}
-	if (w->depth_ > OMACP_MAX_DEPTH)
-		return w->err_ = OMACP_E_LIMIT;
-	if (start_tag(w, ev) != OMACP_OK)
-		return w->err_;
-	w->elem_[w->depth_] = (uint8_t)ev->elem;
-	w->depth_++;
-	return w->err_;
-}
-
+/*
+ * An event: START goes to start_tag; END writes `/>` for an empty element,
+ * else the end tag.  After every event at least HEAD_ROOM bytes of the
+ * stage are free (it is flushed when fewer are left), so a tag head needs
+ * no room check and the common paths call nothing.
+ */
 omacp_err omacp_xml_writer_event(void *user, const omacp_event *ev)
 {
 	omacp_xml_writer *w = (omacp_xml_writer *)user;
 	unsigned depth;
+	uint8_t *d;
 	if (!w || !ev)
 		return OMACP_E_ARG;
 	if (w->err_ != OMACP_OK)
 		return w->err_;
 	if (ev->kind == OMACP_EV_START)
-		return start_event(w, ev);
+		return start_tag(w, ev);
 	depth = w->depth_;
 	if (ev->kind != OMACP_EV_END || depth == 0 || (unsigned)ev->elem != w->elem_[depth - 1])
 		return w->err_ = OMACP_E_DOC_STRUCTURE;
 	w->depth_ = --depth;
+	d = w->buf_ + w->len_;
 	if (w->open_) {
-		/* an empty element */
-		uint8_t *d = room(w, 3);
 		w->open_ = 0;
-		if (!d)
-			return w->err_;
-		d[0] = '/';
-		d[1] = '>';
-		d[2] = '\n';
-		w->len_ += 3;
+		*d++ = '/';
 	} else {
-		tag_head(w, 0, depth, 1, ev->elem);
-		put2(w, '>', '\n');
+		d = head_at(d, 0, depth, 1, w->elem_[depth]);
 	}
-	if (depth == 0)
-		flush(w); /* the document is complete */
-	return w->err_;
+	d[0] = '>';
+	d[1] = '\n';
+	w->len_ = (size_t)(d + 2 - w->buf_);
+	/* the document is complete, or the stage almost full */
+	if (depth == 0 || sizeof w->buf_ - w->len_ < HEAD_ROOM)
+		return flush(w);
+	return OMACP_OK;
 }
 
 omacp_err omacp_xml_writer_finish(omacp_xml_writer *w)

@@ -1010,6 +1010,316 @@ static void test_writer_every_size(void **st)
 	}
 }
 
+/* ---------------------------------------- writer against a reference */
+
+/* A growing output for the writer (heap; tests only). */
+typedef struct out_sink {
+	uint8_t *p;
+	size_t len, cap;
+	size_t calls;
+} out_sink;
+
+static omacp_err wsink_write(void *user, const uint8_t *p, size_t n)
+{
+	out_sink *s = (out_sink *)user;
+	if (s->len + n > s->cap) {
+		s->cap = (s->len + n) * 2 + 64;
+		s->p = realloc(s->p, s->cap);
+		assert_non_null(s->p);
+	}
+	memcpy(s->p + s->len, p, n);
+	s->len += n;
+	s->calls++;
+	return OMACP_OK;
+}
+
+/* A string built by the reference side (heap; tests only). */
+typedef struct str {
+	char *p;
+	size_t len, cap;
+} str;
+
+static void str_add(str *s, const void *p, size_t n)
+{
+	if (s->len + n + 1 > s->cap) {
+		s->cap = (s->len + n + 1) * 2;
+		s->p = realloc(s->p, s->cap);
+		assert_non_null(s->p);
+	}
+	memcpy(s->p + s->len, p, n);
+	s->len += n;
+	s->p[s->len] = 0;
+}
+
+static void str_cat(str *s, const char *z)
+{
+	str_add(s, z, strlen(z));
+}
+
+/* Reference: the length of the well-formed UTF-8 sequence at p[0..n), 0 if
+ * none (decode the code point, then check its range and the minimum for
+ * the length). */
+static size_t ref_utf8(const uint8_t *p, size_t n)
+{
+	size_t len, k;
+	uint32_t cp;
+	if (p[0] < 0x80)
+		return 1;
+	if ((p[0] & 0xE0) == 0xC0)
+		len = 2, cp = p[0] & 0x1Fu;
+	else if ((p[0] & 0xF0) == 0xE0)
+		len = 3, cp = p[0] & 0x0Fu;
+	else if ((p[0] & 0xF8) == 0xF0)
+		len = 4, cp = p[0] & 0x07u;
+	else
+		return 0;
+	if (len > n)
+		return 0;
+	for (k = 1; k < len; k++) {
+		if ((p[k] & 0xC0) != 0x80)
+			return 0;
+		cp = cp << 6 | (p[k] & 0x3Fu);
+	}
+	if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
+	    cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+		return 0;
+	return len;
+}
+
+/* Reference escaping of a value as omacp/xml.h states it; 0 when the value
+ * is not UTF-8. */
+static int ref_escape(str *o, const uint8_t *v, size_t n)
+{
+	size_t i = 0;
+	while (i < n) {
+		uint8_t c = v[i];
+		size_t ul = ref_utf8(v + i, n - i);
+		char tmp[8];
+		if (ul == 0)
+			return 0;
+		if (c == '&')
+			str_cat(o, "&amp;");
+		else if (c == '<')
+			str_cat(o, "&lt;");
+		else if (c == '>')
+			str_cat(o, "&gt;");
+		else if (c == '"')
+			str_cat(o, "&quot;");
+		else if (c < 0x20 || c == 0x7F) {
+			snprintf(tmp, sizeof tmp, "&#%u;", (unsigned)c);
+			str_cat(o, tmp);
+		} else {
+			str_add(o, v + i, ul);
+		}
+		i += ul;
+	}
+	return 1;
+}
+
+static const char *const ref_first[] = { "name", "type", "value", "version" };
+
+/* Reference text of one start tag with attributes in canonical order. */
+static int ref_tag(str *o, unsigned depth, const char *el, const omacp_attr *at, size_t n)
+{
+	size_t r, i;
+	for (i = 0; i < depth; i++)
+		str_cat(o, "  ");
+	str_cat(o, "<");
+	str_cat(o, el);
+	for (r = 0; r <= 4; r++) {
+		for (i = 0; i < n; i++) {
+			size_t k, rank = 4;
+			for (k = 0; k < 4; k++) {
+				if (at[i].name.len == strlen(ref_first[k]) &&
+				    memcmp(at[i].name.ptr, ref_first[k], at[i].name.len) == 0)
+					rank = k;
+			}
+			if (rank != r)
+				continue;
+			str_cat(o, " ");
+			str_add(o, at[i].name.ptr, at[i].name.len);
+			str_cat(o, "=\"");
+			if (!ref_escape(o, at[i].value.ptr, at[i].value.len))
+				return 0;
+			str_cat(o, "\"");
+		}
+	}
+	return 1;
+}
+
+/*
+ * One document: `fill` parms of `fill_len`-byte values (to move the
+ * writer's stage to every offset), then a parm with the attributes at/n
+ * inside a characteristic.  Compared against the reference text; a value
+ * that is not UTF-8 must fail with OMACP_E_XML_ENCODING.
+ */
+static void writer_vs_ref(const omacp_attr *at, size_t n, size_t fill, size_t fill_len)
+{
+	static const uint8_t filler[] = "abcdefghijklmnopqrstuvwxyz0123456789-.:/ABCDEFGHIJKLMNOPQRSTUVWXYZ";
+	omacp_xml_writer w;
+	omacp_event ev;
+	omacp_attr fa[2], ca;
+	out_sink s = { NULL, 0, 0, 0 };
+	str ref = { NULL, 0, 0 };
+	omacp_err e = OMACP_OK;
+	size_t i;
+	int ok = 1;
+	assert_true(fill_len < sizeof filler);
+	omacp_xml_writer_init(&w, 0, wsink_write, &s);
+	str_cat(&ref, PROLOG DT "<wap-provisioningdoc>\n");
+	memset(&ev, 0, sizeof ev);
+	ev.kind = OMACP_EV_START;
+	ev.elem = OMACP_ELEM_DOC;
+	assert_int_equal(omacp_xml_writer_event(&w, &ev), OMACP_OK);
+	ca.name.ptr = (const uint8_t *)"type", ca.name.len = 4;
+	ca.value.ptr = (const uint8_t *)"X", ca.value.len = 1;
+	ev.elem = OMACP_ELEM_CHARACTERISTIC, ev.depth = 1, ev.n_attrs = 1, ev.attrs = &ca;
+	assert_int_equal(omacp_xml_writer_event(&w, &ev), OMACP_OK);
+	str_cat(&ref, "  <characteristic type=\"X\">\n");
+	fa[0].name.ptr = (const uint8_t *)"value", fa[0].name.len = 5;
+	fa[0].value.ptr = filler, fa[0].value.len = fill_len;
+	fa[1].name.ptr = (const uint8_t *)"name", fa[1].name.len = 4;
+	fa[1].value.ptr = filler + 1, fa[1].value.len = fill_len ? fill_len - 1 : 0;
+	for (i = 0; i < fill; i++) {
+		ev.kind = OMACP_EV_START, ev.elem = OMACP_ELEM_PARM, ev.depth = 2;
+		ev.n_attrs = 2, ev.attrs = fa;
+		assert_int_equal(omacp_xml_writer_event(&w, &ev), OMACP_OK);
+		ev.kind = OMACP_EV_END, ev.n_attrs = 0, ev.attrs = NULL;
+		assert_int_equal(omacp_xml_writer_event(&w, &ev), OMACP_OK);
+		assert_true(ref_tag(&ref, 2, "parm", fa, 2));
+		str_cat(&ref, "/>\n");
+	}
+	ev.kind = OMACP_EV_START, ev.elem = OMACP_ELEM_PARM, ev.depth = 2;
+	ev.n_attrs = n, ev.attrs = at;
+	e = omacp_xml_writer_event(&w, &ev);
+	ok = ref_tag(&ref, 2, "parm", at, n);
+	if (!ok) {
+		assert_int_equal(e, OMACP_E_XML_ENCODING);
+		assert_int_equal(omacp_xml_writer_finish(&w), OMACP_E_XML_ENCODING);
+	} else {
+		assert_int_equal(e, OMACP_OK);
+		str_cat(&ref, "/>\n  </characteristic>\n</wap-provisioningdoc>\n");
+		ev.kind = OMACP_EV_END, ev.n_attrs = 0, ev.attrs = NULL;
+		assert_int_equal(omacp_xml_writer_event(&w, &ev), OMACP_OK);
+		ev.elem = OMACP_ELEM_CHARACTERISTIC, ev.depth = 1;
+		assert_int_equal(omacp_xml_writer_event(&w, &ev), OMACP_OK);
+		ev.elem = OMACP_ELEM_DOC, ev.depth = 0;
+		assert_int_equal(omacp_xml_writer_event(&w, &ev), OMACP_OK);
+		assert_int_equal(omacp_xml_writer_finish(&w), OMACP_OK);
+		if (s.len != ref.len || memcmp(s.p, ref.p, ref.len) != 0) {
+			print_message("writer:\n%.*s\nreference:\n%s\n", (int)s.len, (char *)s.p, ref.p);
+			fail();
+		}
+	}
+	free(s.p);
+	free(ref.p);
+}
+
+/* Bytes and sequences put into values at every position and length. */
+static const struct {
+	const char *b;
+	size_t n;
+} probes[] = {
+	{ "\x00", 1 }, { "\x01", 1 }, { "\t", 1 }, { "\n", 1 }, { "\r", 1 }, { "\x1F", 1 },
+	{ " ", 1 }, { "!", 1 }, { "\"", 1 }, { "#", 1 }, { "$", 1 }, { "%", 1 }, { "&", 1 },
+	{ "'", 1 }, { "/", 1 }, { ";", 1 }, { "<", 1 }, { "=", 1 }, { ">", 1 }, { "?", 1 },
+	{ "~", 1 }, { "\x7F", 1 }, { "\x80", 1 }, { "\xBF", 1 }, { "\xC0\x80", 2 },
+	{ "\xC1\xBF", 2 }, { "\xC2\x80", 2 }, { "\xC3\xA9", 2 }, { "\xDF\xBF", 2 },
+	{ "\xC3", 1 }, { "\xC3\x41", 2 }, { "\xE0\x9F\xBF", 3 }, { "\xE0\xA0\x80", 3 },
+	{ "\xE2\x82\xAC", 3 }, { "\xED\x9F\xBF", 3 }, { "\xED\xA0\x80", 3 },
+	{ "\xEF\xBF\xBF", 3 }, { "\xE2\x82", 2 }, { "\xF0\x8F\xBF\xBF", 4 },
+	{ "\xF0\x90\x80\x80", 4 }, { "\xF0\x9F\x98\x80", 4 }, { "\xF4\x8F\xBF\xBF", 4 },
+	{ "\xF4\x90\x80\x80", 4 }, { "\xF5\x80\x80\x80", 4 }, { "\xF0\x9F\x98", 3 },
+	{ "\xFF", 1 }, { "&amp;", 5 },
+};
+
+static void test_writer_values_reference(void **st)
+{
+	uint8_t v[96];
+	omacp_attr at[2];
+	size_t len, pos, k;
+	(void)st;
+	at[0].name.ptr = (const uint8_t *)"name", at[0].name.len = 4;
+	at[0].value.ptr = (const uint8_t *)"N", at[0].value.len = 1;
+	at[1].name.ptr = (const uint8_t *)"value", at[1].name.len = 5;
+	at[1].value.ptr = v;
+	/* every probe at every position of values of 1..40 bytes */
+	for (len = 0; len <= 40; len++) {
+		for (k = 0; k < sizeof probes / sizeof probes[0]; k++) {
+			for (pos = 0; pos + probes[k].n <= len || (len == 0 && pos == 0); pos++) {
+				size_t i;
+				if (len == 0) {
+					at[1].value.len = 0;
+					writer_vs_ref(at, 2, 0, 0);
+					break;
+				}
+				for (i = 0; i < len; i++)
+					v[i] = (uint8_t)('a' + i % 26);
+				memcpy(v + pos, probes[k].b, probes[k].n);
+				at[1].value.len = len;
+				writer_vs_ref(at, 2, 0, 0);
+			}
+		}
+	}
+	/* plain and escaped values with the stage at every offset */
+	for (k = 0; k < 3; k++) {
+		static const char *const vals[3] = { "plain value of some length",
+			"a&b<c>d\"e\x01\xC3\xA9\xE2\x82\xAC", "\xF0\x9F\x98\x80&&&&&&&&&&&&&&&&&&&&" };
+		at[1].value.ptr = (const uint8_t *)vals[k];
+		at[1].value.len = strlen(vals[k]);
+		for (pos = 0; pos < 40; pos++)
+			writer_vs_ref(at, 2, pos, 1 + pos % 23);
+	}
+	at[1].value.ptr = v;
+}
+
+/* Long values (beyond the stage), many escapes, attributes out of order and
+ * names that are close to the ranked ones. */
+static void test_writer_long_and_order(void **st)
+{
+	static uint8_t big[2000];
+	omacp_attr at[5];
+	size_t i, len;
+	(void)st;
+	for (i = 0; i < sizeof big; i++)
+		big[i] = (uint8_t)(i % 7 == 3 ? '&' : 'a' + i % 26);
+	at[0].name.ptr = (const uint8_t *)"name", at[0].name.len = 4;
+	at[1].name.ptr = (const uint8_t *)"value", at[1].name.len = 5;
+	at[0].value.ptr = (const uint8_t *)"N", at[0].value.len = 1;
+	for (len = 0; len < sizeof big; len += 97) {
+		at[1].value.ptr = big, at[1].value.len = len;
+		writer_vs_ref(at, 2, 3, 10);
+		at[1].value.ptr = big + 3, at[1].value.len = len > 3 ? len - 3 : 0;
+		writer_vs_ref(at, 2, 5, 17);
+		at[1].value.ptr = (const uint8_t *)"x";
+		at[1].value.len = 1;
+		at[0].value.ptr = big, at[0].value.len = len;
+		writer_vs_ref(at, 2, 1, 3);
+		at[0].value.ptr = (const uint8_t *)"N", at[0].value.len = 1;
+	}
+	/* every order of ranked and other names, some of them near misses */
+	{
+		static const char *const names[] = { "version", "value", "type", "name", "nam",
+			"names", "valu", "values", "versions", "versio", "Name", "typ", "mwid",
+			"datatype", "nAme" };
+		size_t a, b, c;
+		for (a = 0; a < 15; a++)
+			for (b = 0; b < 15; b++)
+				for (c = 0; c < 15; c += 2) {
+					at[0].name.ptr = (const uint8_t *)names[a];
+					at[0].name.len = strlen(names[a]);
+					at[1].name.ptr = (const uint8_t *)names[b];
+					at[1].name.len = strlen(names[b]);
+					at[2].name.ptr = (const uint8_t *)names[c];
+					at[2].name.len = strlen(names[c]);
+					at[0].value.ptr = (const uint8_t *)"v0", at[0].value.len = 2;
+					at[1].value.ptr = (const uint8_t *)"v&1", at[1].value.len = 3;
+					at[2].value.ptr = big, at[2].value.len = (a * 37 + c) % 300;
+					writer_vs_ref(at, 3, b, 11);
+				}
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1036,6 +1346,8 @@ int main(void)
 #endif
 		cmocka_unit_test(test_writer_structure),
 		cmocka_unit_test(test_writer_every_size),
+		cmocka_unit_test(test_writer_values_reference),
+		cmocka_unit_test(test_writer_long_and_order),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
