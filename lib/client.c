@@ -2,7 +2,6 @@
  * document -> Configuration Manager, over one caller workspace. */
 #include <stdarg.h>
 #include <string.h>
-#include <mbedtls/platform_util.h>
 #include "omacp/client.h"
 #include "policy_int.h"
 
@@ -31,7 +30,7 @@ omacp_err omacp_client_init(omacp_client *c, const omacp_client_config *cfg,
                             const uint8_t *blob, size_t blob_len)
 {
 	unsigned slots, segs;
-	size_t reasm_len, doc_len, off;
+	size_t reasm_len, doc_len, off, i;
 	omacp_reasm_config rc;
 	omacp_err e;
 
@@ -47,38 +46,36 @@ omacp_err omacp_client_init(omacp_client *c, const omacp_client_config *cfg,
 	if (segs > OMACP_MAX_SEGMENTS || slots > 255u)
 		return OMACP_E_ARG;
 	if (cfg->imsi != NULL) {
-		/* the NETWPIN key never changes: its HMAC state is made once */
-		uint8_t key[OMACP_IMSI_KEY_MAX];
-		size_t klen;
-		if (omacp_sec_imsi_key(cfg->imsi, key, &klen) != OMACP_OK)
+		for (i = 0; cfg->imsi[i] >= '0' && cfg->imsi[i] <= '9'; i++)
+			if (i == 15)
+				return OMACP_E_SEC_IMSI;
+		if (i == 0 || cfg->imsi[i] != '\0')
 			return OMACP_E_SEC_IMSI;
-		memcpy(c->imsi_, cfg->imsi, strlen(cfg->imsi));   /* <= 15 digits */
-		omacp_hmac_key_init(&c->netkey_, key, klen);
-		mbedtls_platform_zeroize(key, sizeof key);
+		memcpy(c->imsi_, cfg->imsi, i);
 	}
 
 	/* workspace: [reassembly][doc arena][decoder scratch] */
 	reasm_len = OMACP_REASM_WORK_BYTES(slots, segs);
 	doc_len = OMACP_CLIENT_DOC_BYTES(OMACP_CLIENT_MSG_MAX(segs));
 	/* = OMACP_CLIENT_WORK_BYTES(slots, segs) */
-	e = OMACP_E_NOMEM;
-	if (work != NULL &&
-	    work_len >= reasm_len + 2u * sizeof(void *) + doc_len +
-	                    OMACP_CLIENT_WBXML_BYTES(OMACP_CLIENT_MSG_MAX(segs))) {
-		off = align_up(work, reasm_len);
-		c->doc_work_ = work + off;
-		c->doc_len_ = doc_len;
-		off = align_up(work, off + doc_len);
-		c->scratch_ = work + off;
-		c->scratch_len_ = work_len - off;
-		memset(&rc, 0, sizeof rc);
-		rc.expiry = cfg->expiry;
-		e = omacp_reasm_init(&c->reasm_, work, reasm_len, slots, segs, &rc);
-	}
+	if (work == NULL ||
+	    work_len < reasm_len + 2u * sizeof(void *) + doc_len +
+	                   OMACP_CLIENT_WBXML_BYTES(OMACP_CLIENT_MSG_MAX(segs)))
+		return OMACP_E_NOMEM;
+	off = align_up(work, reasm_len);
+	c->doc_work_ = work + off;
+	c->doc_len_ = doc_len;
+	off = align_up(work, off + doc_len);
+	c->scratch_ = work + off;
+	c->scratch_len_ = work_len - off;
+
+	memset(&rc, 0, sizeof rc);
+	rc.expiry = cfg->expiry;
+	e = omacp_reasm_init(&c->reasm_, work, reasm_len, slots, segs, &rc);
 	if (e == OMACP_OK && blob != NULL && blob_len != 0)
 		e = omacp_state_load(&c->cur_, blob, blob_len);
 	if (e != OMACP_OK) {
-		memset(c, 0, sizeof *c);   /* netkey_ included */
+		memset(c, 0, sizeof *c);
 		return e;
 	}
 	c->cfg_ = *cfg;
@@ -320,15 +317,9 @@ static omacp_err process(omacp_client *c, const char *from, const uint8_t *pdu,
 			    r->policy, (uint32_t)r->pin_attempts_left);
 			return OMACP_NEED_PIN;
 		}
-		if (sec == OMACP_SEC_NETWPIN)   /* digest = the MAC, parsed */
-			e = omacp_hmac_key_check(&c->netkey_, p.body.ptr, p.body.len,
-			                         digest)
-			        ? OMACP_OK
-			        : OMACP_E_SEC_MISMATCH;
-		else
-			e = omacp_sec_verify((omacp_sec)sec, c->imsi_[0] ? c->imsi_ : NULL,
-			                     pin, p.body.ptr, p.body.len, p.mac.ptr,
-			                     p.mac.len);
+		e = omacp_sec_verify((omacp_sec)sec, c->imsi_[0] ? c->imsi_ : NULL,
+		                     pin, p.body.ptr, p.body.len, p.mac.ptr,
+		                     p.mac.len);
 		if (e == OMACP_E_SEC_PIN && pin != NULL)
 			return OMACP_E_SEC_PIN;   /* no attempt spent */
 		if (e == OMACP_E_SEC_MISMATCH && sec == OMACP_SEC_NETWPIN)
