@@ -1,9 +1,12 @@
 /* The device pipeline: reassembly -> WSP -> roles and policies -> MAC ->
  * document -> Configuration Manager, over one caller workspace. */
 #include <stdarg.h>
+#include <stddef.h>
 #include <string.h>
+#include <mbedtls/platform_util.h>
 #include "omacp/client.h"
 #include "policy_int.h"
+#include "sec_int.h"
 
 #define DEFAULT_SLOTS 2u
 #define DEFAULT_SEGS 8u
@@ -30,7 +33,7 @@ omacp_err omacp_client_init(omacp_client *c, const omacp_client_config *cfg,
                             const uint8_t *blob, size_t blob_len)
 {
 	unsigned slots, segs;
-	size_t reasm_len, doc_len, off, i;
+	size_t reasm_len, doc_len, off;
 	omacp_reasm_config rc;
 	omacp_err e;
 
@@ -46,36 +49,38 @@ omacp_err omacp_client_init(omacp_client *c, const omacp_client_config *cfg,
 	if (segs > OMACP_MAX_SEGMENTS || slots > 255u)
 		return OMACP_E_ARG;
 	if (cfg->imsi != NULL) {
-		for (i = 0; cfg->imsi[i] >= '0' && cfg->imsi[i] <= '9'; i++)
-			if (i == 15)
-				return OMACP_E_SEC_IMSI;
-		if (i == 0 || cfg->imsi[i] != '\0')
+		/* the NETWPIN key never changes: its HMAC state is made once */
+		uint8_t key[OMACP_IMSI_KEY_MAX];
+		size_t klen;
+		if (omacp_sec_imsi_key(cfg->imsi, key, &klen) != OMACP_OK)
 			return OMACP_E_SEC_IMSI;
-		memcpy(c->imsi_, cfg->imsi, i);
+		strcpy(c->imsi_, cfg->imsi);   /* checked: 1..15 digits */
+		omacp_hmac_key_init(&c->netkey_, key, klen);
+		mbedtls_platform_zeroize(key, sizeof key);
 	}
 
 	/* workspace: [reassembly][doc arena][decoder scratch] */
 	reasm_len = OMACP_REASM_WORK_BYTES(slots, segs);
 	doc_len = OMACP_CLIENT_DOC_BYTES(OMACP_CLIENT_MSG_MAX(segs));
 	/* = OMACP_CLIENT_WORK_BYTES(slots, segs) */
-	if (work == NULL ||
-	    work_len < reasm_len + 2u * sizeof(void *) + doc_len +
-	                   OMACP_CLIENT_WBXML_BYTES(OMACP_CLIENT_MSG_MAX(segs)))
-		return OMACP_E_NOMEM;
-	off = align_up(work, reasm_len);
-	c->doc_work_ = work + off;
-	c->doc_len_ = doc_len;
-	off = align_up(work, off + doc_len);
-	c->scratch_ = work + off;
-	c->scratch_len_ = work_len - off;
-
-	memset(&rc, 0, sizeof rc);
-	rc.expiry = cfg->expiry;
-	e = omacp_reasm_init(&c->reasm_, work, reasm_len, slots, segs, &rc);
+	e = OMACP_E_NOMEM;
+	if (work != NULL &&
+	    work_len >= reasm_len + 2u * sizeof(void *) + doc_len +
+	                    OMACP_CLIENT_WBXML_BYTES(OMACP_CLIENT_MSG_MAX(segs))) {
+		off = align_up(work, reasm_len);
+		c->doc_work_ = work + off;
+		c->doc_len_ = doc_len;
+		off = align_up(work, off + doc_len);
+		c->scratch_ = work + off;
+		c->scratch_len_ = work_len - off;
+		memset(&rc, 0, sizeof rc);
+		rc.expiry = cfg->expiry;
+		e = omacp_reasm_init(&c->reasm_, work, reasm_len, slots, segs, &rc);
+	}
 	if (e == OMACP_OK && blob != NULL && blob_len != 0)
 		e = omacp_state_load(&c->cur_, blob, blob_len);
 	if (e != OMACP_OK) {
-		memset(c, 0, sizeof *c);
+		memset(c, 0, sizeof *c);   /* netkey_ included */
 		return e;
 	}
 	c->cfg_ = *cfg;
@@ -104,10 +109,23 @@ static omacp_err cm_save(void *user, const omacp_state *st)
 	return c->save_err_ = save(c, st);
 }
 
+/* *d = *s, byte for byte.  Both keep their pending slot (most of the
+ * struct) zero past pending_len (state.h), so only the longer of the two
+ * used parts of it is copied. */
+static void copy_state(omacp_state *d, const omacp_state *s)
+{
+	size_t n = s->pending_len > d->pending_len ? s->pending_len : d->pending_len;
+	if (n > sizeof d->pending)
+		n = sizeof d->pending;
+	memcpy(d, s, offsetof(omacp_state, pending) + n);
+	memcpy(d->pending_from, s->pending_from,
+	       sizeof *d - offsetof(omacp_state, pending_from));
+}
+
 /* next_ = a copy of the state in force, to be changed. */
 static omacp_state *fork_state(omacp_client *c)
 {
-	memcpy(&c->next_, &c->cur_, sizeof c->next_);
+	copy_state(&c->next_, &c->cur_);
 	return &c->next_;
 }
 
@@ -116,7 +134,7 @@ static omacp_err save_next(omacp_client *c)
 {
 	omacp_err e = save(c, &c->next_);
 	if (e == OMACP_OK)
-		memcpy(&c->cur_, &c->next_, sizeof c->cur_);
+		copy_state(&c->cur_, &c->next_);
 	return e;
 }
 
@@ -264,9 +282,9 @@ static omacp_err process(omacp_client *c, const char *from, const uint8_t *pdu,
 	if (!omacp_push_is_provisioning(&p)) {
 		e = OMACP_E_CONTENT_TYPE;
 	} else if (sec == OMACP_SEC_USERPINMAC) {
-		/* no MAC parameter: the replay key is a digest of the body */
-		static const uint8_t k = 0;
-		omacp_hmac_sha1(&k, 0, p.body.ptr, p.body.len, digest);
+		/* no MAC parameter: the replay key is a digest of the body
+		 * (HMAC with the empty key; the key pointer is not read) */
+		omacp_hmac_sha1(digest, 0, p.body.ptr, p.body.len, digest);
 	} else if (sec >= 0) {
 		e = p.has_mac ? omacp_sec_mac_parse(p.mac.ptr, p.mac.len, digest)
 		              : OMACP_E_SEC_NO_MAC;
@@ -317,9 +335,14 @@ static omacp_err process(omacp_client *c, const char *from, const uint8_t *pdu,
 			    r->policy, (uint32_t)r->pin_attempts_left);
 			return OMACP_NEED_PIN;
 		}
-		e = omacp_sec_verify((omacp_sec)sec, c->imsi_[0] ? c->imsi_ : NULL,
-		                     pin, p.body.ptr, p.body.len, p.mac.ptr,
-		                     p.mac.len);
+		if (sec == OMACP_SEC_NETWPIN)   /* digest = the MAC, parsed */
+			e = omacp_hmac_key_check(&c->netkey_, p.body.ptr, p.body.len,
+			                         digest)
+			        ? OMACP_OK
+			        : OMACP_E_SEC_MISMATCH;
+		else
+			e = omacp__sec_check((omacp_sec)sec, c->imsi_[0] ? c->imsi_ : NULL,
+			                     pin, p.body.ptr, p.body.len, digest);
 		if (e == OMACP_E_SEC_PIN && pin != NULL)
 			return OMACP_E_SEC_PIN;   /* no attempt spent */
 		if (e == OMACP_E_SEC_MISMATCH && sec == OMACP_SEC_NETWPIN)
@@ -377,7 +400,7 @@ static omacp_err process(omacp_client *c, const char *from, const uint8_t *pdu,
 	c->save_err_ = OMACP_OK;
 	e = omacp_cm_process(&cm, &c->doc_, r->roles, &c->cur_, &c->next_, r);
 	if (e == OMACP_ACCEPTED) {
-		memcpy(&c->cur_, &c->next_, sizeof c->cur_);
+		copy_state(&c->cur_, &c->next_);
 		r->pin_attempts_left = omacp_policy_pin_attempts_left(&pol, &c->cur_);
 		return OMACP_ACCEPTED;
 	}

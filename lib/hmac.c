@@ -107,3 +107,66 @@ int omacp_ct_equal(const uint8_t *a, const uint8_t *b, size_t n)
 	/* d is 0..255: (d - 1) has bit 8 set only when d == 0. */
 	return (int)(((d - 1u) >> 8) & 1u);
 }
+
+/* ------------------------------------------------- a prepared HMAC key */
+
+#ifdef OMACP_SHA1_ALT
+void omacp_hmac_key_init(omacp_hmac_key *k, const uint8_t *key, size_t key_len)
+{
+	omacp_hmac h;
+	size_t i;
+	omacp_hmac_init(&h, key, key_len);
+	for (i = 0; i < BLOCK; i++)
+		k->k0_[i] = (uint8_t)(h.opad_[i] ^ 0x5c);   /* K0 back */
+	omacp_hmac_wipe(&h);
+}
+
+int omacp_hmac_key_check(const omacp_hmac_key *k, const uint8_t *p, size_t n,
+                         const uint8_t mac[OMACP_MAC_LEN])
+{
+	uint8_t d[OMACP_MAC_LEN];
+	int ok;
+	omacp_hmac_sha1(k->k0_, BLOCK, p, n, d);   /* a 64-byte key is K0 */
+	ok = omacp_ct_equal(d, mac, sizeof d);
+	mbedtls_platform_zeroize(d, sizeof d);
+	return ok;
+}
+#else
+void omacp_hmac_key_init(omacp_hmac_key *k, const uint8_t *key, size_t key_len)
+{
+	omacp_hmac h;
+	omacp_hmac_init(&h, key, key_len);
+	mbedtls_sha1_init(&k->in_);
+	mbedtls_sha1_clone(&k->in_, &h.sha_);
+	mbedtls_sha1_init(&k->out_);
+	(void)omacp__sha1_starts(&k->out_);
+	(void)omacp__sha1_update(&k->out_, h.opad_, BLOCK);
+	omacp_hmac_wipe(&h);
+}
+
+int omacp_hmac_key_check(const omacp_hmac_key *k, const uint8_t *p, size_t n,
+                         const uint8_t mac[OMACP_MAC_LEN])
+{
+	mbedtls_sha1_context c;
+	uint8_t d[OMACP_MAC_LEN];
+	int ok;
+	/* inner = SHA-1 from the ipad state over the message, then the MAC =
+	 * SHA-1 from the opad state over inner */
+	mbedtls_sha1_init(&c);
+	mbedtls_sha1_clone(&c, &k->in_);
+	(void)omacp__sha1_update(&c, p, n);
+	(void)omacp__sha1_finish(&c, d);
+	mbedtls_sha1_clone(&c, &k->out_);
+	(void)omacp__sha1_update(&c, d, sizeof d);
+	(void)omacp__sha1_finish(&c, d);
+	ok = omacp_ct_equal(d, mac, sizeof d);
+	mbedtls_sha1_free(&c);      /* wipes c */
+	mbedtls_platform_zeroize(d, sizeof d);
+	return ok;
+}
+#endif
+
+void omacp_hmac_key_wipe(omacp_hmac_key *k)
+{
+	mbedtls_platform_zeroize(k, sizeof *k);
+}

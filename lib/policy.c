@@ -15,22 +15,25 @@ void omacp__line_init(omacp__line *l, char *buf, size_t cap)
 		buf[0] = '\0';
 }
 
-void omacp__line_mem(omacp__line *l, const void *s, size_t n)
+/* Append n bytes as they are (the caller knows they are printable). */
+static void line_raw(omacp__line *l, const char *s, size_t n)
 {
-	const uint8_t *q = (const uint8_t *)s;
-	char *o;
-	size_t i;
-	if (l->cap == 0)
+	if (l->cap == 0 || n == 0)   /* s may be NULL when n is 0 */
 		return;
 	if (n > l->cap - 1 - l->len)
 		n = l->cap - 1 - l->len;
-	o = l->p + l->len;
-	for (i = 0; i < n; i++) {
-		unsigned c = q[i];
-		o[i] = (char)(c - 0x20u < 0x5Fu ? c : '?');
-	}
+	memcpy(l->p + l->len, s, n);
 	l->len += n;
 	l->p[l->len] = '\0';
+}
+
+void omacp__line_mem(omacp__line *l, const void *s, size_t n)
+{
+	size_t i = l->len;
+	line_raw(l, (const char *)s, n);
+	for (; i < l->len; i++)
+		if ((uint8_t)l->p[i] - 0x20u >= 0x5Fu)
+			l->p[i] = '?';
 }
 
 void omacp__line_str(omacp__line *l, const char *s)
@@ -43,11 +46,10 @@ static void line_num(omacp__line *l, uint32_t v, unsigned base)
 	char d[10];
 	size_t i = sizeof d;
 	do {
-		unsigned x = (unsigned)(v % base);
-		d[--i] = (char)(x < 10 ? '0' + x : 'A' + x - 10);
+		d[--i] = "0123456789ABCDEF"[v % base];
 		v /= base;
 	} while (v != 0);
-	omacp__line_mem(l, d + i, sizeof d - i);
+	line_raw(l, d + i, sizeof d - i);
 }
 
 void omacp__line_dec(omacp__line *l, uint32_t v)
@@ -57,16 +59,18 @@ void omacp__line_dec(omacp__line *l, uint32_t v)
 
 void omacp__line_hex(omacp__line *l, uint32_t v)
 {
-	omacp__line_fmt(l, "%x", v);
+	line_raw(l, "0x", 2);
+	line_num(l, v, 16);
 }
 
 void omacp__line_vfmt(omacp__line *l, const char *f, va_list ap)
 {
 	while (*f != '\0') {
+		/* the format's own text is printable: copied as is */
 		size_t k = 0;
 		while (f[k] != '\0' && f[k] != '%')
 			k++;
-		omacp__line_mem(l, f, k);
+		line_raw(l, f, k);
 		f += k;
 		if (*f == '\0')
 			break;
@@ -83,14 +87,14 @@ void omacp__line_vfmt(omacp__line *l, const char *f, va_list ap)
 			int v = va_arg(ap, int);
 			uint32_t u = (uint32_t)v;
 			if (v < 0) {
-				omacp__line_mem(l, "-", 1);
+				line_raw(l, "-", 1);
 				u = 0u - u;
 			}
 			line_num(l, u, 10);
 			break;
 		}
 		case 'x':
-			omacp__line_mem(l, "0x", 2);
+			line_raw(l, "0x", 2);
 			line_num(l, va_arg(ap, uint32_t), 16);
 			break;
 		default: /* 'u' */
@@ -206,12 +210,13 @@ size_t omacp_role_names(uint32_t roles, char *out, size_t cap)
 
 /* Policy ids of the profiles and their defaults (wm65, oma). */
 #define N_DEFAULTS 11
+/* in the order a message asks for them (linear search) */
 static const uint16_t default_ids[N_DEFAULTS] = {
-	4104, 4105, 4110, 4111, 4119, 4120, 4121, 4132, 4141, 4142, 4143,
+	4105, 4111, 4119, 4120, 4141, 4142, 4143, 4110, 4121, 4104, 4132,
 };
 static const uint16_t default_values[2][N_DEFAULTS] = {
-	{ 1, 3, 1152, 4096, 160, 16, 8, 0, 3200, 3200, 3200 },   /* wm65 */
-	{ 1, 3, 0, 4096, 128, 16, 8, 1, 4096, 4096, 4096 },      /* oma */
+	{ 3, 4096, 160, 16, 3200, 3200, 3200, 1152, 8, 1, 0 },   /* wm65 */
+	{ 3, 4096, 128, 16, 4096, 4096, 4096, 0, 8, 1, 1 },      /* oma */
 };
 
 uint32_t omacp_policy_default(omacp_profile profile, uint32_t id)
@@ -440,17 +445,29 @@ void omacp_result_init(omacp_result *r)
 	r->sec = -1;
 }
 
-static const char *const sec_names[5] = {
-	"unsigned", "NETWPIN", "USERPIN", "USERNETWPIN", "USERPINMAC"
+/* Method names, each with its length (the reason line is written on every
+ * message: no strlen for the library's own words). */
+static const struct {
+	char s[12];
+	uint8_t n;
+} sec_names[6] = {
+	{ "unsigned", 8 }, { "NETWPIN", 7 }, { "USERPIN", 7 },
+	{ "USERNETWPIN", 11 }, { "USERPINMAC", 10 }, { "invalid-SEC", 11 },
 };
+
+#define LINE_LIT(l, lit) line_raw(l, lit, sizeof lit - 1u)
 
 void omacp__verdict_head(omacp__line *l, char *buf, size_t cap,
                          const char *verdict, int sec, const char *from)
 {
+	unsigned k = (sec >= -1 && sec <= 3) ? (unsigned)(sec + 1) : 5u;
 	omacp__line_init(l, buf, cap);
-	omacp__line_fmt(l, "%s: %s message from %s", verdict,
-	                (sec >= -1 && sec <= 3) ? sec_names[sec + 1] : "invalid-SEC",
-	                (from != NULL && from[0] != '\0') ? from : "an unknown sender");
+	line_raw(l, verdict, 8);    /* "accepted", "rejected" or "need-pin" */
+	LINE_LIT(l, ": ");
+	line_raw(l, sec_names[k].s, sec_names[k].n);
+	LINE_LIT(l, " message from ");
+	omacp__line_str(l, (from != NULL && from[0] != '\0') ? from
+	                                                     : "an unknown sender");
 }
 
 /* "<verdict>: <METHOD> message from <originator><tail>", tail formatted

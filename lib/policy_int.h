@@ -22,11 +22,13 @@ void omacp__line_hex(omacp__line *l, uint32_t v);   /* "0xC80" */
 
 /* Append a formatted text: %s a const char *, %m an omacp_slice (by value),
  * %u a uint32_t in decimal, %x a uint32_t as "0x..", %d an int (omacp_err)
- * in decimal with its sign; every other byte is copied. */
+ * in decimal with its sign; every other byte is copied as is, so fmt must be
+ * printable ASCII (the library's literals); %s / %m text is filtered. */
 void omacp__line_fmt(omacp__line *l, const char *fmt, ...);
 void omacp__line_vfmt(omacp__line *l, const char *fmt, va_list ap);
 
-/* omacp__line_init(l, buf, cap), then "VERDICT: METHOD message from FROM"
+/* omacp__line_init(l, buf, cap), then "VERDICT: METHOD message from FROM";
+ * VERDICT is one of the 8-letter words "accepted", "rejected", "need-pin"
  * (METHOD "unsigned" for sec -1, "invalid-SEC" outside -1..3; FROM "an
  * unknown sender" when NULL or empty).  The reason lines of the policy
  * verdict and of the client start like this. */

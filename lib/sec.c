@@ -6,6 +6,7 @@
 #include <string.h>
 #include <mbedtls/platform_util.h>
 #include "omacp/sec.h"
+#include "sec_int.h"
 
 #define IMSI_MAX_DIGITS 15
 #define UPM_MAX_N 20 /* USERPINMAC: n <= bytes of an HMAC-SHA1 */
@@ -161,42 +162,48 @@ omacp_err omacp_sec_key(omacp_sec m, const char *imsi, const char *pin,
 
 /* ------------------------------------------------------ MAC text */
 
-static int hexval(uint8_t c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
+/* The MAC text is checked and converted a machine word of characters at a
+ * time (SWAR: one byte lane per character; lane order does not matter). */
+#if UINTPTR_MAX > 0xFFFFFFFFu
+typedef uint64_t hexw;
+#else
+typedef uint32_t hexw;
+#endif
+#define ONES ((hexw)-1 / 255u)   /* 0x01 in every lane */
 
 omacp_err omacp_sec_mac_parse(const uint8_t *text, size_t n,
                               uint8_t out[OMACP_MAC_LEN])
 {
+	uint8_t nib[OMACP_MAC_HEX_LEN];
+	hexw bad = 0, x, l, digit, alpha, v;
 	size_t i;
-	int bad = 0;
 	if (!out)
 		return OMACP_E_ARG;
 	if (text && n == OMACP_MAC_HEX_LEN + 1 && text[0] == '"') {
 		text++;
 		n--;
 	}
-	if (!text || n != OMACP_MAC_HEX_LEN) {
-		memset(out, 0, OMACP_MAC_LEN);
-		return OMACP_E_SEC_MAC_MALFORMED;
+	if (text && n == OMACP_MAC_HEX_LEN) {
+		for (i = 0; i < OMACP_MAC_HEX_LEN; i += sizeof x) {
+			memcpy(&x, text + i, sizeof x);
+			/* lanes >= 0x80 are bad; below, the additions cannot
+			 * carry into the next lane.  Lane bit 7 set: '0' <= c <= '9'
+			 * (digit), 'a' <= (c | 0x20) <= 'f' (alpha, either case). */
+			l = x | 0x20u * ONES;
+			digit = (x + 0x50u * ONES) & ~(x + 0x46u * ONES);
+			alpha = (l + 0x1Fu * ONES) & ~(l + 0x19u * ONES);
+			bad |= x | ~(digit | alpha);
+			v = (x & 0x0Fu * ONES) + ((alpha >> 7) & ONES) * 9u;
+			memcpy(nib + i, &v, sizeof v);
+		}
+		if (!(bad & 0x80u * ONES)) {
+			for (i = 0; i < OMACP_MAC_LEN; i++)
+				out[i] = (uint8_t)(nib[2 * i] << 4 | nib[2 * i + 1]);
+			return OMACP_OK;
+		}
 	}
-	for (i = 0; i < OMACP_MAC_LEN; i++) {
-		int hi = hexval(text[2 * i]), lo = hexval(text[2 * i + 1]);
-		bad |= (hi | lo) < 0;
-		out[i] = (uint8_t)((unsigned)hi << 4 | ((unsigned)lo & 15u));
-	}
-	if (bad) {
-		memset(out, 0, OMACP_MAC_LEN);
-		return OMACP_E_SEC_MAC_MALFORMED;
-	}
-	return OMACP_OK;
+	memset(out, 0, OMACP_MAC_LEN);
+	return OMACP_E_SEC_MAC_MALFORMED;
 }
 
 static void put_hex(const uint8_t *p, size_t n, char *out)
@@ -223,36 +230,59 @@ void omacp_sec_wipe(omacp_sec_ctx *c)
 	mbedtls_platform_zeroize(c, sizeof *c);
 }
 
+/* The HMAC key of method m for a verification (verify != 0) or a
+ * signature into key[0..*klen).  *nd: for a USERPINMAC verification (pin
+ * is K || m) the number n of check digits m, at pin + n; else 0.  Errors
+ * as omacp_sec_init.  The caller wipes key. */
+static omacp_err key_for(omacp_sec m, const char *imsi, const char *pin,
+                         int verify, uint8_t key[OMACP_KEY_MAX], size_t *klen,
+                         size_t *nd)
+{
+	*nd = 0;
+	if (m == OMACP_SEC_USERPINMAC && verify) {
+		size_t len = digits_len(pin, 2 * UPM_MAX_N), n = len / 2;
+		if (len == 0 || (len & 1u) || n < OMACP_USERPINMAC_MIN_N)
+			return OMACP_E_SEC_PIN;
+		memcpy(key, pin, n);
+		*klen = n;
+		*nd = n;
+		return OMACP_OK;
+	}
+	return omacp_sec_key(m, imsi, pin, key, klen);
+}
+
+/* USERPINMAC: 0 when digit i is '0' + mac[i] mod 10 for every i < n. */
+static unsigned upm_diff(const void *digits, size_t n,
+                         const uint8_t mac[OMACP_MAC_LEN])
+{
+	const uint8_t *g = (const uint8_t *)digits;
+	unsigned d = 0;
+	size_t i;
+	for (i = 0; i < n; i++)
+		d |= (unsigned)(g[i] ^ (uint8_t)('0' + mac[i] % 10u));
+	return d;
+}
+
 omacp_err omacp_sec_init(omacp_sec_ctx *c, omacp_sec m, const char *imsi,
                          const char *pin, int verify)
 {
 	uint8_t key[OMACP_KEY_MAX];
-	size_t klen = 0;
+	size_t klen = 0, nd;
 	omacp_err e;
 
 	if (!c)
 		return OMACP_E_ARG;
 	mbedtls_platform_zeroize(c, sizeof *c);
-	if (m == OMACP_SEC_USERPINMAC && verify) {
-		/* pin = K || m: 2n digits */
-		size_t len = digits_len(pin, 2 * UPM_MAX_N), n = len / 2;
-		if (len == 0 || (len & 1u) || n < OMACP_USERPINMAC_MIN_N)
-			return OMACP_E_SEC_PIN;
-		memcpy(key, pin, n);
-		klen = n;
-		memcpy(c->check_, pin + n, n);
-		c->n_digits_ = (uint8_t)n;
-	} else {
-		e = omacp_sec_key(m, imsi, pin, key, &klen);
-		if (e != OMACP_OK) {
-			omacp_sec_wipe(c);
-			return e;
-		}
+	e = key_for(m, imsi, pin, verify, key, &klen, &nd);
+	if (e == OMACP_OK) {
+		if (nd != 0)   /* USERPINMAC: the check digits */
+			memcpy(c->check_, pin + nd, nd);
+		c->n_digits_ = (uint8_t)nd;
+		omacp_hmac_init(&c->hmac_, key, klen);
+		c->method_ = (int)m + 1;
 	}
-	omacp_hmac_init(&c->hmac_, key, klen);
 	mbedtls_platform_zeroize(key, sizeof key);
-	c->method_ = (int)m + 1;
-	return OMACP_OK;
+	return e;
 }
 
 void omacp_sec_update(omacp_sec_ctx *c, const uint8_t *p, size_t n)
@@ -289,17 +319,14 @@ omacp_err omacp_sec_verify_final(omacp_sec_ctx *c, const uint8_t *mac_text,
 		return OMACP_E_STATE;
 	}
 	if (c->method_ - 1 == (int)OMACP_SEC_USERPINMAC) {
-		unsigned d = 0;
-		size_t i, n = c->n_digits_;
+		size_t n = c->n_digits_;
 		if (n == 0) {
 			/* prepared for signing: there are no check digits */
 			omacp_sec_wipe(c);
 			return OMACP_E_STATE;
 		}
 		omacp_hmac_final(&c->hmac_, mac);
-		for (i = 0; i < n; i++)
-			d |= (unsigned)(c->check_[i] ^ (uint8_t)('0' + mac[i] % 10u));
-		if (d != 0)
+		if (upm_diff(c->check_, n, mac) != 0)
 			e = OMACP_E_SEC_MISMATCH;
 	} else {
 		e = omacp_sec_mac_parse(mac_text, mac_len, want);
@@ -334,19 +361,39 @@ omacp_err omacp_sec_sign(omacp_sec m, const char *imsi, const char *pin,
 	return OMACP_OK;
 }
 
+omacp_err omacp__sec_check(omacp_sec m, const char *imsi, const char *pin,
+                           const uint8_t *body, size_t n,
+                           const uint8_t mac[OMACP_MAC_LEN])
+{
+	uint8_t key[OMACP_KEY_MAX], d[OMACP_MAC_LEN];
+	size_t klen = 0, nd = 0;
+	omacp_err e = key_for(m, imsi, pin, 1, key, &klen, &nd);
+	if (e == OMACP_OK && nd == 0 && mac == NULL)
+		e = OMACP_E_SEC_MAC_MALFORMED;
+	if (e == OMACP_OK) {
+		omacp_hmac_sha1(key, klen, body, n, d);
+		if (nd != 0 ? upm_diff(pin + nd, nd, d) != 0
+		            : !omacp_ct_equal(d, mac, sizeof d))
+			e = OMACP_E_SEC_MISMATCH;
+	}
+	mbedtls_platform_zeroize(key, sizeof key);
+	mbedtls_platform_zeroize(d, sizeof d);
+	return e;
+}
+
 omacp_err omacp_sec_verify(omacp_sec m, const char *imsi, const char *pin,
                            const uint8_t *body, size_t n,
                            const uint8_t *mac_text, size_t mac_len)
 {
-	omacp_sec_ctx c;
+	uint8_t want[OMACP_MAC_LEN];
 	omacp_err e;
 	if (!body && n)
 		return OMACP_E_ARG;
-	e = omacp_sec_init(&c, m, imsi, pin, 1);
-	if (e != OMACP_OK)
-		return e;
-	omacp_sec_update(&c, body, n);
-	return omacp_sec_verify_final(&c, mac_text, mac_len);
+	e = omacp_sec_mac_parse(mac_text, mac_len, want);
+	/* key errors come before a malformed MAC text, as with the streaming
+	 * context */
+	return omacp__sec_check(m, imsi, pin, body, n,
+	                        e == OMACP_OK ? want : NULL);
 }
 
 omacp_err omacp_sec_userpinmac_pin(const char *k, const uint8_t *body, size_t n,

@@ -684,6 +684,35 @@ static void test_corrupt_blob(void **st)
 	free(d);
 }
 
+/* The client keeps an HMAC state made from the IMSI (key material): a
+ * failed init leaves no byte of it (nor anything else) behind, also over a
+ * client that was working, and a message MACed with that IMSI verifies
+ * through it after a re-init. */
+static void test_init_failure_wipes_key(void **st)
+{
+	static const omacp_client zero;
+	uint8_t blob[OMACP_STATE_BLOB_MAX];
+	size_t len = oem_blob(blob, sizeof blob);
+	handset *d = hs_new(NULL, 0, OMACP_OK);
+	omacp_client_config cfg;
+	(void)st;
+	omacp_client_config_init(&cfg);
+	cfg.imsi = IMSI;
+	cfg.save_state = host_save;
+	cfg.user = &d->h;
+	/* too small a workspace: checked after the key was made */
+	assert_int_equal(omacp_client_init(&d->c, &cfg, d->work, 100, NULL, 0),
+	                 OMACP_E_NOMEM);
+	assert_memory_equal(&d->c, &zero, sizeof zero);
+	assert_int_equal(omacp_client_init(&d->c, &cfg, d->work, sizeof d->work,
+	                                   NULL, 0), OMACP_OK);
+	blob[3] ^= 1;   /* corrupt blob: the last check of init */
+	assert_int_equal(omacp_client_init(&d->c, &cfg, d->work, sizeof d->work,
+	                                   blob, len), OMACP_E_STATE_CRC);
+	assert_memory_equal(&d->c, &zero, sizeof zero);
+	free(d);
+}
+
 static void test_segments_any_order(void **st)
 {
 	uint8_t blob[OMACP_STATE_BLOB_MAX];
@@ -1165,6 +1194,7 @@ int main(void)
 		cmocka_unit_test(test_corpus_fits_workspace),
 		cmocka_unit_test(test_dense_document_nomem),
 		cmocka_unit_test(test_result_document),
+		cmocka_unit_test(test_init_failure_wipes_key),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

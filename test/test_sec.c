@@ -879,6 +879,141 @@ static void test_empty_body(void **state)
 	}
 }
 
+/* omacp_sec_mac_parse against a plain reference decoder: every byte value
+ * in every position of the 40 digits, bare and quoted. */
+static void test_mac_parse_every_byte(void **state)
+{
+	static const char hex[] = "0123456789abcdef0123456789ABCDEF";
+	static const char mac[] = "0123456789abcdefABCDEF9E9DDDFB7E424C8EFD";
+	uint8_t buf[41], out[20], want[20];
+	size_t i, k;
+	int c, q;
+	(void)state;
+	for (q = 0; q < 2; q++)
+		for (i = 0; i < 40; i++)
+			for (c = 0; c < 256; c++) {
+				const char *hit = c != 0 ? strchr(hex, c) : NULL;
+				buf[0] = '"';
+				memcpy(buf + q, mac, 40);
+				buf[q + i] = (uint8_t)c;
+				memset(out, 0xA5, sizeof out);
+				if (hit == NULL) {
+					assert_int_equal(omacp_sec_mac_parse(buf, 40u + (size_t)q, out),
+					                 OMACP_E_SEC_MAC_MALFORMED);
+					for (k = 0; k < 20; k++)
+						assert_int_equal(out[k], 0);
+					continue;
+				}
+				assert_int_equal(omacp_sec_mac_parse(buf, 40u + (size_t)q, out),
+				                 OMACP_OK);
+				for (k = 0; k < 20; k++) {
+					unsigned hi = (unsigned)(strchr(hex, buf[q + 2 * k]) - hex) & 15u;
+					unsigned lo = (unsigned)(strchr(hex, buf[q + 2 * k + 1]) - hex) & 15u;
+					want[k] = (uint8_t)(hi << 4 | lo);
+				}
+				assert_memory_equal(out, want, 20);
+			}
+}
+
+/* The prepared key (omacp_hmac_key): RFC 2202 digests, many uses of one
+ * key, agreement with mbedtls_md_hmac for key lengths around the block
+ * size, tampering, and the wipe. */
+static void test_hmac_key(void **state)
+{
+	static const struct {
+		const char *key_hex, *data, *digest;
+	} t[] = {
+		{"0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b", "Hi There",
+		 "b617318655057264e28bc0b6fb378c8ef146be00"},
+		{"4a656665", "what do ya want for nothing?",
+		 "effcdf6ae5eb2fa2d27416d5f184df9c259a7c79"},
+		{"0c0c0c0c0c0c0c0c0c0c0c0c0c0c0c0c0c0c0c0c", "Test With Truncation",
+		 "4c1a03424b55e07fe7f27be1d58bb9324a9a5a04"},
+		{"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+		 "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+		 "Test Using Larger Than Block-Size Key - Hash Key First",
+		 "aa4ae5e15272d00e95705637ce8a3b55ed402112"},
+	};
+	static const omacp_hmac_key zero;
+	const mbedtls_md_info_t *md = mbedtls_md_info_from_type(MBEDTLS_MD_SHA1);
+	omacp_hmac_key k;
+	uint8_t key[130], data[200], want[20];
+	size_t i, kl, wl;
+	(void)state;
+	for (i = 0; i < sizeof t / sizeof t[0]; i++) {
+		uint8_t *kb = tu_unhex(t[i].key_hex, &kl);
+		uint8_t *d = tu_unhex(t[i].digest, &wl);
+		const uint8_t *p = (const uint8_t *)t[i].data;
+		size_t n = strlen(t[i].data);
+		omacp_hmac_key_init(&k, kb, kl);
+		assert_int_equal(omacp_hmac_key_check(&k, p, n, d), 1);
+		assert_int_equal(omacp_hmac_key_check(&k, p, n, d), 1);   /* k reused */
+		d[19] ^= 1;
+		assert_int_equal(omacp_hmac_key_check(&k, p, n, d), 0);
+		d[19] ^= 1;
+		assert_int_equal(omacp_hmac_key_check(&k, p, n - 1, d), 0);
+		assert_int_equal(omacp_hmac_key_check(&k, p, n, d), 1);
+		omacp_hmac_key_wipe(&k);
+		assert_memory_equal(&k, &zero, sizeof k);
+		free(kb);
+		free(d);
+	}
+	for (i = 0; i < sizeof data; i++)
+		data[i] = (uint8_t)rng();
+	for (kl = 0; kl <= sizeof key; kl += 1 + kl / 8) {
+		for (i = 0; i < kl; i++)
+			key[i] = (uint8_t)rng();
+		omacp_hmac_key_init(&k, key, kl);
+		for (wl = 0; wl <= sizeof data; wl += 37) {
+			assert_int_equal(mbedtls_md_hmac(md, key, kl, data, wl, want), 0);
+			assert_int_equal(omacp_hmac_key_check(&k, data, wl, want), 1);
+		}
+		omacp_hmac_key_wipe(&k);
+	}
+}
+
+/* omacp_sec_verify reports the key errors before a malformed MAC text, and
+ * a malformed text before a mismatch (one-shot = streaming order). */
+static void test_verify_error_order(void **state)
+{
+	static const uint8_t body[] = "body";
+	static const uint8_t bad[] = "not a mac";
+	char mac[OMACP_MAC_HEX_LEN + 1];
+	omacp_sec_ctx c;
+	(void)state;
+	assert_int_equal(omacp_sec_verify((omacp_sec)9, NULL, "1234", body, 4, bad, 9),
+	                 OMACP_E_SEC_METHOD);
+	assert_int_equal(omacp_sec_verify(OMACP_SEC_NETWPIN, NULL, NULL, body, 4, bad, 9),
+	                 OMACP_E_SEC_IMSI);
+	assert_int_equal(omacp_sec_verify(OMACP_SEC_USERPIN, NULL, "", body, 4, bad, 9),
+	                 OMACP_E_SEC_PIN);
+	assert_int_equal(omacp_sec_verify(OMACP_SEC_USERPIN, NULL, "1234", body, 4, bad, 9),
+	                 OMACP_E_SEC_MAC_MALFORMED);
+	assert_int_equal(omacp_sec_verify(OMACP_SEC_USERPIN, NULL, "1234", NULL, 4, bad, 9),
+	                 OMACP_E_ARG);
+	/* the same through the streaming context */
+	assert_int_equal(omacp_sec_init(&c, OMACP_SEC_USERPIN, NULL, "1234", 1), OMACP_OK);
+	omacp_sec_update(&c, body, 4);
+	assert_int_equal(omacp_sec_verify_final(&c, bad, 9), OMACP_E_SEC_MAC_MALFORMED);
+	/* right and wrong MAC, quoted MAC */
+	assert_int_equal(omacp_sec_sign(OMACP_SEC_USERNETWPIN, "001010123456789", "1234",
+	                                body, 4, mac), OMACP_OK);
+	assert_int_equal(omacp_sec_verify(OMACP_SEC_USERNETWPIN, "001010123456789", "1234",
+	                                  body, 4, (const uint8_t *)mac, 40), OMACP_OK);
+	assert_int_equal(omacp_sec_verify(OMACP_SEC_USERNETWPIN, "001010123456789", "1235",
+	                                  body, 4, (const uint8_t *)mac, 40),
+	                 OMACP_E_SEC_MISMATCH);
+	/* USERPINMAC ignores the MAC text, NULL included */
+	assert_int_equal(omacp_sec_userpinmac_pin("1234", body, 4, mac, sizeof mac), OMACP_OK);
+	assert_int_equal(omacp_sec_verify(OMACP_SEC_USERPINMAC, NULL, mac, body, 4, NULL, 0),
+	                 OMACP_OK);
+	mac[7] = mac[7] == '9' ? '0' : (char)(mac[7] + 1);
+	assert_int_equal(omacp_sec_verify(OMACP_SEC_USERPINMAC, NULL, mac, body, 4, NULL, 0),
+	                 OMACP_E_SEC_MISMATCH);
+	assert_int_equal(omacp_sec_verify(OMACP_SEC_USERPINMAC, NULL, "123", body, 4, NULL, 0),
+	                 OMACP_E_SEC_PIN);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -900,6 +1035,9 @@ int main(void)
 		cmocka_unit_test(test_userpinmac_pin_rules),
 		cmocka_unit_test(test_streaming_pieces),
 		cmocka_unit_test(test_empty_body),
+		cmocka_unit_test(test_mac_parse_every_byte),
+		cmocka_unit_test(test_hmac_key),
+		cmocka_unit_test(test_verify_error_order),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -50,6 +50,11 @@
  *     to the host: the result tells it the SEC method before it shows the
  *     verdict; the client itself never prompts for NETWPIN.
  *
+ * Secrets: the client keeps the IMSI and the HMAC state derived from it
+ * (key material).  omacp_client_init clears any previous content of c and
+ * leaves c all zero when it fails; a host that stops using a client should
+ * wipe it too (mbedtls_platform_zeroize(c, sizeof *c)).
+ *
  * State: the client keeps the current state (state.h).  Every change of it
  * (an accepted document, a pending PIN message, a spent PIN attempt, a
  * discarded pending message) is handed to save_state first and becomes
@@ -146,7 +151,11 @@ extern "C" {
  * Configuration Manager reads the old one through the policies while the
  * CSPs edit the new one, and a failure restores the new from the old) and
  * one blob buffer (the serialized state handed to save_state), plus about
- * 800 bytes (the result with its 192-byte reason and 16 item records).
+ * 800 bytes (the result with its 192-byte reason and 16 item records) and
+ * the NETWPIN key state (omacp_hmac_key, 184 bytes with mbedTLS: the SHA-1
+ * states after the IMSI key's ipad and opad blocks, made once by
+ * omacp_client_init so that each NETWPIN message costs two SHA-1
+ * compressions less).
  * Each of the three is dominated by the pending PIN message slot, so every
  * byte of OMACP_STATE_PENDING_MAX costs three bytes of RAM.  A handset whose
  * client takes at most `segs` segments never needs a pending slot larger
@@ -154,11 +163,11 @@ extern "C" {
  * to that.  On a Cortex-M4:
  *
  *   OMACP_STATE_PENDING_MAX            omacp_state  blob max  omacp_client
- *   1400 (default: 10 full SMS)            2352       2363        7892
- *   1040 (8 segments, the default segs)    1992       2003        6812
- *    390 (3 segments)                      1340       1353        4860
+ *   1400 (default: 10 full SMS)            2352       2363        8076
+ *   1040 (8 segments, the default segs)    1992       2003        6996
+ *    390 (3 segments)                      1340       1353        5044
  *    390, OMACP_STATE_MAX_TPS 1 and
- *         OMACP_STATE_URL_MAX 128           956        967        3704
+ *         OMACP_STATE_URL_MAX 128           956        967        3888
  *
  * A PIN message larger than the slot is refused (OMACP_E_LIMIT, see
  * omacp_client_sms); a blob saved by a build with a larger slot and holding
@@ -239,6 +248,8 @@ typedef struct omacp_client {
 	omacp_state cur_;            /* the state in force                    */
 	omacp_state next_;           /* the state being built                 */
 	uint8_t blob_[OMACP_STATE_BLOB_MAX];
+	omacp_hmac_key netkey_;      /* NETWPIN HMAC state of the IMSI key
+	                                (key material; zero without IMSI)    */
 } omacp_client;
 
 /*

@@ -22,12 +22,15 @@
  * Stack use (gcc 12 -O2, x86-64, measured with -fstack-usage; own frame of
  * each function, callees not included):
  *   omacp_hmac_init 144, _update 8, _final 64, _wipe 16, omacp_hmac_sha1 208,
- *   omacp_sec_init 112, _update 8, _sign_final 64, _verify_final 112,
- *   omacp_sec_sign 240, omacp_sec_verify 240, omacp_sec_userpinmac_pin 96,
- *   omacp_sec_key 64, _imsi_key 24, _mac_parse 16, _lookup 64, others <= 16.
+ *   omacp_hmac_key_init 192, _key_check 176,
+ *   omacp_sec_init 96, _update 8, _sign_final 64, _verify_final 112,
+ *   omacp_sec_sign 240, omacp_sec_verify 96 (+ 160 for the one-shot check
+ *   below it), omacp_sec_userpinmac_pin 96, omacp_sec_key 64, _imsi_key 24,
+ *   _mac_parse 56, _lookup 64, others <= 16.
  * mbedTLS 2.28 SHA-1 below them adds about 290 bytes (the block function
- * alone 240).  Deepest chain, omacp_sec_verify -> _init -> omacp_hmac_init
- * -> SHA-1: about 800 bytes.  At -O0 the own frames grow by at most 80 bytes.
+ * alone 240).  Deepest chain, omacp_sec_verify -> check -> omacp_hmac_sha1
+ * -> omacp_hmac_init -> SHA-1: about 900 bytes.  At -O0 the own frames grow
+ * by at most 80 bytes.
  *
  * PIN rules (config.h): USERPIN and USERNETWPIN PINs are OMACP_PIN_MIN_LEN ..
  * OMACP_PIN_MAX_LEN printable ASCII characters (0x20..0x7E); a USERPINMAC
@@ -99,6 +102,40 @@ void omacp_hmac_wipe(omacp_hmac *h);
 /* One-shot HMAC-SHA1. */
 void omacp_hmac_sha1(const uint8_t *key, size_t key_len, const uint8_t *p,
                      size_t n, uint8_t out[OMACP_MAC_LEN]);
+
+/* ------------------------------------------------- a prepared HMAC key */
+
+/*
+ * The key-dependent part of HMAC-SHA1, computed once for a key that serves
+ * many messages (the client's NETWPIN key, from the IMSI): the SHA-1 states
+ * after the ipad block and after the opad block.  Every MAC checked with it
+ * then costs two SHA-1 compressions less than omacp_hmac_sha1.  It is key
+ * material: the owner wipes it (omacp_hmac_key_wipe) when it drops it.
+ * Plain data without pointers; 2 x 92 bytes with mbedTLS.
+ *
+ * With OMACP_SHA1_ALT the host's SHA-1 context is not assumed copyable (a
+ * hardware job may hold a channel), so the struct keeps the 64-byte padded
+ * key instead and each check runs a whole HMAC: same results, no saving.
+ */
+typedef struct omacp_hmac_key {
+	/* private */
+#ifdef OMACP_SHA1_ALT
+	uint8_t k0_[64];              /* the key, zero-padded (hashed if > 64) */
+#else
+	mbedtls_sha1_context in_;     /* after (K0 ^ ipad)                    */
+	mbedtls_sha1_context out_;    /* after (K0 ^ opad)                    */
+#endif
+} omacp_hmac_key;
+
+/* Prepare k for key[0..key_len) (any length).  The key is not kept; k is
+ * overwritten.  Cannot fail. */
+void omacp_hmac_key_init(omacp_hmac_key *k, const uint8_t *key, size_t key_len);
+/* 1 when HMAC-SHA1(key, p[0..n)) equals mac[0..20) (compared in constant
+ * time), else 0.  k is only read; the MAC computed is wiped. */
+int omacp_hmac_key_check(const omacp_hmac_key *k, const uint8_t *p, size_t n,
+                         const uint8_t mac[OMACP_MAC_LEN]);
+/* Wipe k (every byte zero). */
+void omacp_hmac_key_wipe(omacp_hmac_key *k);
 
 /* -------------------------------------------------------------- keys */
 

@@ -134,7 +134,9 @@ typedef struct omacp_state {
 	uint8_t replay_next;             /* ring position of the next insert     */
 	uint8_t replay[OMACP_STATE_MAX_REPLAY][OMACP_STATE_DIGEST_LEN];
 
-	/* The message waiting for a PIN (pending_len 0: none). */
+	/* The message waiting for a PIN (pending_len 0: none).  The functions
+	 * below keep pending[] zero past pending_len (the client copies only
+	 * the used part of it). */
 	uint16_t pending_len;
 	uint8_t pending[OMACP_STATE_PENDING_MAX];
 	char pending_from[OMACP_MAX_ADDR + 1];  /* originator, NUL-terminated   */
