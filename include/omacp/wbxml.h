@@ -95,24 +95,23 @@ typedef struct omacp_wbxml_decoder {
 	 * which makes the code smaller on Thumb-2) */
 	uint8_t st_, sub_;     /* state, and what an mb_u_int32 is for */
 	uint8_t vmode_;        /* current value: no part, one static part, copied */
-	uint8_t tag_page_, attr_page_; /* code page indexes (0, 1, 2 = page 200) */
+	uint8_t page_[2];      /* tag, attribute code page index (0, 1, 2 = page 200) */
 	uint8_t root_seen_;
 	uint8_t hdr_done_;     /* the header and string table were read */
 	uint8_t depth_;        /* open elements */
 	uint8_t cur_elem_, cur_flags_;
 	uint8_t mb_len_;
 	uint8_t tok_;          /* token being decoded (LITERAL* flags) */
-	uint8_t utf_[3];       /* incremental UTF-8 check: need, low, high */
+	uint8_t utf_[3];       /* incremental UTF-8 check: need (0 between runs), low, high */
 	omacp_err err_;
+	omacp_wbxml_header hdr_;
 	size_t off_;           /* offset of the next byte */
 	size_t tok_off_;       /* offset of the token being decoded */
 	size_t n_attrs_;
-	size_t val_len_;       /* bytes of values used in work_ after the string table */
-	uint8_t *work_;
+	size_t val_len_;       /* bytes of the value area used */
+	uint8_t *work_;        /* the value area once a string table is copied */
 	size_t work_len_;
-	size_t strtbl_len_;    /* = hdr_.strtbl_len once known */
-	const uint8_t *tbl_;   /* the string table: work_, or the input in place */
-	size_t vstart_;        /* value area offset in work_ (after a table copy) */
+	const uint8_t *tbl_;   /* the string table: in the workspace or the input */
 	omacp_event_fn fn_;
 	void *user_;
 	uint32_t mb_;          /* mb_u_int32 being read */
@@ -123,7 +122,6 @@ typedef struct omacp_wbxml_decoder {
 	int err_token_;
 	unsigned flags_;
 	uint32_t pubidx_;      /* public id string index (public id 0) */
-	omacp_wbxml_header hdr_;
 	uint8_t open_[OMACP_MAX_DEPTH + 1];  /* element of each open level */
 	size_t open_off_[OMACP_MAX_DEPTH + 1];
 	omacp_attr attrs_[OMACP_MAX_ATTRS];
