@@ -15,11 +15,11 @@ static uint32_t w4(const void *p)
 	return w;
 }
 
-int omacp__is(omacp_slice s, const char *lit, size_t len)
+int omacp__is(const omacp_slice *s, const char *lit, size_t len)
 {
-	const uint8_t *p = s.ptr, *q = (const uint8_t *)lit;
+	const uint8_t *p = s->ptr, *q = (const uint8_t *)lit;
 	size_t i;
-	if (s.len != len || p == NULL)
+	if (s->len != len || p == NULL)
 		return 0;
 	if (len < 4) {
 		for (i = 0; i < len; i++)
@@ -33,21 +33,16 @@ int omacp__is(omacp_slice s, const char *lit, size_t len)
 	return w4(p + len - 4) == w4(q + len - 4);
 }
 
-/* 1 when s holds exactly the NUL-terminated z. */
-static int eqz(omacp_slice s, const char *z)
-{
-	return s.ptr != NULL && s.len > 0 && s.ptr[0] == (uint8_t)z[0] &&
-	       omacp__is(s, z, strlen(z));
-}
+const omacp_slice omacp__none = { NULL, 0 };
 
-omacp_slice omacp__attr(const omacp_node *n, const char *name, size_t len)
+const omacp_slice *omacp__attr(const omacp_node *n, const char *name,
+                               size_t len)
 {
-	omacp_slice none = { NULL, 0 };
 	size_t i;
 	for (i = 0; i < n->n_attrs; i++)
-		if (omacp__is(n->attrs[i].name, name, len))
-			return n->attrs[i].value;
-	return none;
+		if (omacp__is(&n->attrs[i].name, name, len))
+			return &n->attrs[i].value;
+	return &omacp__none;
 }
 
 #define TYPE(n) OMACP__ATTR(n, "type")
@@ -65,9 +60,10 @@ void omacp__desc(omacp_csp_call *call, const char *s)
 	omacp__fmt(call->desc, sizeof call->desc, "%s", s);
 }
 
-static int slices_eq(omacp_slice a, omacp_slice b)
+static int slices_eq(const omacp_slice *a, const omacp_slice *b)
 {
-	return a.len == b.len && (a.len == 0 || memcmp(a.ptr, b.ptr, a.len) == 0);
+	return a->len == b->len &&
+	       (a->len == 0 || memcmp(a->ptr, b->ptr, a->len) == 0);
 }
 
 /* characteristic, characteristic-query, nocharacteristic */
@@ -89,31 +85,27 @@ static int is_query_or_delete(omacp_elem e)
 /* One pass over n's attributes: returns its label (the first "type" of a
  * characteristic-like element, else the first "name"); *mwid is 1 when the
  * first "mwid" attribute is "1". */
-static omacp_slice key_of(const omacp_node *n, int *mwid)
+static const omacp_slice *key_of(const omacp_node *n, int *mwid)
 {
 	uint32_t k = w4(is_char_like(n->elem) ? "type" : "name");
-	omacp_slice key = { NULL, 0 };
-	int got_key = 0, got_mwid = 0;
-	size_t i;
-	*mwid = 0;
-	for (i = 0; i < n->n_attrs; i++) {
+	const omacp_slice *key = &omacp__none, *mw = &omacp__none;
+	size_t i = n->n_attrs;
+	while (i-- > 0) {              /* backwards: the first one wins */
 		const omacp_attr *a = &n->attrs[i];
 		uint32_t w;
 		if (a->name.len != 4 || a->name.ptr == NULL)
 			continue;
 		w = w4(a->name.ptr);
-		if (w == k && !got_key) {
-			key = a->value;
-			got_key = 1;
-		} else if (w == w4("mwid") && !got_mwid) {
-			*mwid = OMACP__IS(a->value, "1");
-			got_mwid = 1;
-		}
+		if (w == k)
+			key = &a->value;
+		else if (w == w4("mwid"))
+			mw = &a->value;
 	}
+	*mwid = mw->len == 1 && mw->ptr != NULL && mw->ptr[0] == '1';
 	return key;
 }
 
-omacp_slice omacp__label(const omacp_node *n)
+const omacp_slice *omacp__label(const omacp_node *n)
 {
 	int mwid;
 	return key_of(n, &mwid);
@@ -125,7 +117,7 @@ enum {
 	T_PXLOGICAL, T_NAPDEF, T_BOOTSTRAP, T_VENDORCONFIG, T_CLIENTIDENTITY,
 	T_ACCESS, T_APPLICATION,          /* root types above */
 	T_PXPHYSICAL, T_PORT, T_PXAUTHINFO, T_NAPAUTHINFO, T_VALIDITY,
-	T_APPADDR, T_APPAUTH, T_RESOURCE, T_COUNT
+	T_APPADDR, T_APPAUTH, T_RESOURCE, T_COUNT  /* T_COUNT: not an OMA type */
 };
 #define T_ROOT_COUNT 7
 #define B(t) (1u << (t))
@@ -136,8 +128,9 @@ static const char oma_types[] =
 	"\006ACCESS\013APPLICATION\012PXPHYSICAL\004PORT\012PXAUTHINFO"
 	"\013NAPAUTHINFO\010VALIDITY\007APPADDR\007APPAUTH\010RESOURCE";
 
-/* Allowed parents of each child-only type (ProvCont 5.6). */
-static const uint16_t oma_parents[T_COUNT - T_ROOT_COUNT] = {
+/* Allowed parents of each type (ProvCont 5.6; none for root types). */
+static const uint16_t oma_parents[T_COUNT + 1] = {
+	0, 0, 0, 0, 0, 0, 0,
 	B(T_PXLOGICAL),
 	B(T_PXLOGICAL) | B(T_PXPHYSICAL) | B(T_APPADDR),
 	B(T_PXLOGICAL),
@@ -148,30 +141,27 @@ static const uint16_t oma_parents[T_COUNT - T_ROOT_COUNT] = {
 	B(T_APPLICATION),
 };
 
-/* Required parms of each type. */
-static const char *const oma_required[T_COUNT] = {
-	"\010PROXY-ID\004NAME", "\005NAPID\004NAME", "", "\004NAME",
+/* Required parms of each type (an entry whose length has bit 7 set names a
+ * characteristic child). */
+static const char *const oma_required[T_COUNT + 1] = {
+	"\010PROXY-ID\004NAME\212PXPHYSICAL", "\005NAPID\004NAME", "", "\004NAME",
 	"\011CLIENT-ID", "\004RULE", "\005APPID",
 	"\021PHYSICAL-PROXY-ID\006PXADDR\010TO-NAPID", "\007PORTNBR",
-	"\013PXAUTH-TYPE", "\010AUTHTYPE", "", "\004ADDR", "", "\003URI",
+	"\013PXAUTH-TYPE", "\010AUTHTYPE", "", "\004ADDR", "", "\003URI", "",
 };
 
-/* The position of s in a length-prefixed list, or -1. */
-static int list_index(const char *list, omacp_slice s)
+/* The OMA type *type (T_COUNT when none). */
+static int oma_index(const omacp_slice *type)
 {
+	const char *l = oma_types;
 	int i;
-	for (i = 0; *list != '\0'; i++) {
-		size_t n = (uint8_t)*list++;
-		if (n == s.len && omacp__is(s, list, n))
-			return i;
-		list += n;
+	for (i = 0; *l != '\0'; i++) {
+		size_t n = (uint8_t)*l++;
+		if (n == type->len && omacp__is(type, l, n))
+			break;
+		l += n;
 	}
-	return -1;
-}
-
-static int oma_index(omacp_slice type)
-{
-	return list_index(oma_types, type);
+	return i;
 }
 
 #if defined(__GNUC__)
@@ -207,7 +197,12 @@ static int wm_step(const omacp_node *n)
  * document has an mwid="1" or a query / delete somewhere. */
 static int wm_on(const omacp_cm_run *r)
 {
+#if OMACP__CM_FAST
 	return r == NULL || !r->plain;
+#else
+	(void)r;
+	return 1;
+#endif
 }
 
 /* 1 when the top-level item above n (or n itself) has an OMA root type and
@@ -223,7 +218,7 @@ static int oma_above(const omacp_cm_run *r, const omacp_node *n)
 			return 0;
 	}
 	t = oma_index(TYPE(x));
-	return t >= 0 && t < T_ROOT_COUNT;
+	return t < T_ROOT_COUNT;
 }
 
 /* ------------------------------------------------------------- dropping */
@@ -242,7 +237,8 @@ static const omacp_node *first_parm(const omacp_node *n, const char *name,
 /* What top-level item c defines: OMACP__DEF_NAPID (a NAPDEF's first NAPID),
  * OMACP__DEF_PROXY (a PXLOGICAL's first PROXY-ID) with its value in *v, or
  * 0. */
-static unsigned item_def(const omacp_node *c, omacp_slice t, omacp_slice *v)
+static unsigned item_def(const omacp_node *c, const omacp_slice *t,
+                         const omacp_slice **v)
 {
 	const omacp_node *p;
 	unsigned k;
@@ -263,8 +259,9 @@ static unsigned item_def(const omacp_node *c, omacp_slice t, omacp_slice *v)
 	return k;
 }
 
+#if OMACP__CM_FAST
 /* Add a definition to the cache. */
-static void defs_add(omacp__defs *d, unsigned k, omacp_slice v)
+static void defs_add(omacp__defs *d, unsigned k, const omacp_slice *v)
 {
 	d->v[d->n % OMACP__DEFS] = v;
 	d->kind[d->n % OMACP__DEFS] = (uint8_t)k;
@@ -284,7 +281,7 @@ static void defs_at(omacp__defs *d, unsigned idx)
 {
 	while (d->ahead != NULL &&
 	       (d->n < OMACP__DEFS || d->ahead_idx <= idx + OMACP__DEFS / 2)) {
-		omacp_slice v;
+		const omacp_slice *v;
 		unsigned k = item_def(d->ahead, TYPE(d->ahead), &v);
 		if (k != 0)
 			defs_add(d, k, v);
@@ -292,12 +289,15 @@ static void defs_at(omacp__defs *d, unsigned idx)
 		d->ahead_idx++;
 	}
 }
+#endif
 
 /* 1 when a top-level item of doc defines value v of kind. */
 static int defined(const omacp_cm_run *r, const omacp_doc *doc, unsigned kind,
-                   omacp_slice v)
+                   const omacp_slice *v)
 {
 	const omacp_node *c;
+	const omacp_slice *w = &omacp__none;
+#if OMACP__CM_FAST
 	if (r != NULL) {
 		const omacp__defs *d = &r->defs;
 		unsigned i, m = d->n < OMACP__DEFS ? d->n : OMACP__DEFS;
@@ -307,16 +307,17 @@ static int defined(const omacp_cm_run *r, const omacp_doc *doc, unsigned kind,
 		if (d->ahead == NULL && d->n <= OMACP__DEFS)
 			return 0;           /* the cache holds every definition */
 	}
-	for (c = doc->root->first; c != NULL; c = c->next) {
-		omacp_slice w;
+#else
+	(void)r;
+#endif
+	for (c = doc->root->first; c != NULL; c = c->next)
 		if (item_def(c, TYPE(c), &w) == kind && slices_eq(w, v))
 			return 1;
-	}
 	return 0;
 }
 
 /* The kind a reference parm (name nm) points to, or 0. */
-static unsigned ref_kind(omacp_slice nm)
+static unsigned ref_kind(const omacp_slice *nm)
 {
 	if (OMACP__IS(nm, "TO-NAPID"))
 		return OMACP__DEF_NAPID;
@@ -327,7 +328,7 @@ static unsigned ref_kind(omacp_slice nm)
 static int dangling(const omacp_cm_run *r, const omacp_doc *doc, unsigned k,
                     const omacp_node *p)
 {
-	omacp_slice v = VALUE(p);
+	const omacp_slice *v = VALUE(p);
 	if (k == OMACP__DEF_NAPID && OMACP__IS(v, "INTERNET"))
 		return 0;
 	return !defined(r, doc, k, v);
@@ -343,7 +344,7 @@ static int phys_drop(const omacp_cm_run *r, const omacp_doc *doc,
 	if (wm && is_mwid(ph))
 		return 0;
 	for (c = ph->first; c != NULL; c = c->next) {
-		omacp_slice key = key_of(c, &mwid);
+		const omacp_slice *key = key_of(c, &mwid);
 		if (wm && (mwid || is_query_or_delete(c->elem)))
 			return 0;
 		if (c->elem == OMACP_ELEM_PARM && ref_kind(key) == OMACP__DEF_NAPID) {
@@ -365,7 +366,7 @@ static int pxl_drop(const omacp_cm_run *r, const omacp_doc *doc,
 	if (wm && is_mwid(lg))
 		return 0;
 	for (c = lg->first; c != NULL; c = c->next) {
-		omacp_slice key = key_of(c, &mwid);
+		const omacp_slice *key = key_of(c, &mwid);
 		if (wm && (mwid || is_query_or_delete(c->elem)))
 			return 0;
 		if (c->elem == OMACP_ELEM_CHARACTERISTIC &&
@@ -409,170 +410,187 @@ int omacp__phys_dropped(const omacp_csp_call *call, const omacp_node *ph)
 
 /* ----------------------------------------------------------- validation */
 
-static omacp_err invalid(omacp_result *res, omacp_err e, const omacp_node *n,
-                         const char *fmt, ...)
+/* Why a document is invalid: the reason texts (a slice may follow the
+ * text), in the order of why_code. */
+enum {
+	W_ROOT, W_HERE, W_MISPLACED, W_CHILDREN, W_AT_ROOT, W_IN, /* structure */
+	W_NO_TYPE, W_NO_NAME,                                     /* attribute */
+	W_LACKS                                                   /* invalid   */
+};
+static const char *const why_text[] = {
+	"root is not wap-provisioningdoc", "not allowed here", "misplaced",
+	"has children", "not allowed at the root", "not allowed in ",
+	"without type", "without name", "lacks ",
+};
+
+static const int8_t why_code[] = {
+	OMACP_E_DOC_STRUCTURE, OMACP_E_DOC_STRUCTURE, OMACP_E_DOC_STRUCTURE,
+	OMACP_E_DOC_STRUCTURE, OMACP_E_DOC_STRUCTURE, OMACP_E_DOC_STRUCTURE,
+	OMACP_E_DOC_ATTR, OMACP_E_DOC_ATTR, OMACP_E_DOC_INVALID,
+};
+
+static omacp_err invalid(omacp_result *res, const omacp_node *n, unsigned why,
+                         const omacp_slice *m)
 {
 	omacp__line l;
-	va_list ap;
+	omacp_err e = (omacp_err)why_code[why];
 	if (res == NULL)
 		return e;
 	omacp__line_init(&l, res->reason, sizeof res->reason);
 	omacp__line_fmt(&l, "rejected: invalid document: ");
 	if (n != NULL) {
-		omacp_slice s = omacp__label(n);
+		const omacp_slice *s = omacp__label(n);
 		const char *en = omacp_elem_name(n->elem);
-		omacp__line_fmt(&l, s.ptr != NULL ? "%s %m " : "%s ",
-		                en != NULL ? en : "element", s);
+		omacp__line_fmt(&l, s->ptr != NULL ? "%s %m " : "%s ",
+		                en != NULL ? en : "element", *s);
 	}
-	va_start(ap, fmt);
-	omacp__line_vfmt(&l, fmt, ap);
-	va_end(ap);
+	omacp__line_fmt(&l, "%s%m", why_text[why], *m);
 	res->code = e;
 	res->verdict = OMACP_REJECTED;
 	return e;
 }
 
-/* Check OMA characteristic n of type t (mwid: n's own mwid="1"): *exempt is
- * set when n is a Windows Mobile path step (nothing to check); else the
- * required parms (and PXPHYSICAL) are checked.  One pass over the
- * children. */
-static omacp_err required(omacp_result *res, const omacp_node *n, int t,
-                          int mwid, int *exempt)
+/* One pass over the children of characteristic n (own mwid="1": mwid):
+ * 1 when n is a Windows Mobile path step (exempt from the ProvCont checks);
+ * else 0 and in *found bit j for each entry j of the required list req
+ * present (a parm, or a characteristic for entries flagged REQ_CHAR). */
+#define REQ_CHAR 0x80u
+static int scan_required(const omacp_node *n, const char *req, int mwid,
+                         unsigned *found)
 {
 	const omacp_node *c;
-	const char *req = oma_required[t];
-	unsigned found = 0, j;
-	int phys = 0, cm;
-	*exempt = 1;
+	unsigned f = 0;
 	if (mwid)
-		return OMACP_OK;
+		return 1;
 	for (c = n->first; c != NULL; c = c->next) {
-		omacp_slice key = key_of(c, &cm);
-		if (cm || is_query_or_delete(c->elem))
-			return OMACP_OK;
-		if (c->elem == OMACP_ELEM_PARM) {
-			int k = list_index(req, key);
-			if (k >= 0)
-				found |= 1u << k;
-		} else if (c->elem == OMACP_ELEM_CHARACTERISTIC &&
-		           OMACP__IS(key, "PXPHYSICAL")) {
-			phys = 1;
+		const omacp_slice *key = key_of(c, &mwid);
+		const char *l;
+		unsigned j, kind;
+		if (mwid || is_query_or_delete(c->elem))
+			return 1;
+		if ((c->elem != OMACP_ELEM_CHARACTERISTIC &&
+		     c->elem != OMACP_ELEM_PARM) || key->len >= REQ_CHAR)
+			continue;         /* not a parm / characteristic, or too long */
+		/* the length byte an entry for c would have */
+		kind = (c->elem == OMACP_ELEM_CHARACTERISTIC ? REQ_CHAR : 0u) |
+		       (unsigned)key->len;
+		for (j = 0, l = req; *l != '\0'; l += (*l & 0x7F) + 1, j++) {
+			if ((uint8_t)*l == kind && omacp__is(key, l + 1, key->len)) {
+				f |= 1u << j;
+				break;
+			}
 		}
 	}
-	*exempt = 0;
-	for (j = 0; *req != '\0'; req += (uint8_t)*req + 1, j++) {
-		if (!(found & (1u << j))) {
-			omacp_slice m;
-			m.ptr = (const uint8_t *)req + 1;
-			m.len = (uint8_t)*req;
-			return invalid(res, OMACP_E_DOC_INVALID, n, "lacks %m", m);
-		}
-	}
-	if (t == T_PXLOGICAL && !phys)
-		return invalid(res, OMACP_E_DOC_INVALID, n, "lacks PXPHYSICAL");
-	return OMACP_OK;
+	*found = f;
+	return 0;
 }
 
 #define NO_DEPTH ((unsigned)-1)
 
-/* Validate.  With a run r: r->bad receives the offending node (NULL when
- * the root), r->plain whether the document has no mwid="1" and no query or
- * delete at all, r->defs the document's definitions (complete when they
- * fit).  One pre-order walk; ex is the depth of the exempt characteristic
- * the walk is in (NO_DEPTH: none), oma whether the current item has an OMA
- * root type. */
+/* Validate: r->bad receives the offending node (NULL when the root),
+ * r->plain whether the document has no mwid="1" and no query or delete at
+ * all, r->defs the document's definitions (complete when they fit).  One
+ * pre-order walk; ex is the depth of the exempt characteristic the walk is
+ * in (NO_DEPTH: none), oma whether the current item has an OMA root type. */
 static omacp_err validate_doc(const omacp_doc *doc, omacp_result *res,
                               omacp_cm_run *r)
 {
-	const omacp_node *n, *root, *bad_ = NULL, **bad = &bad_;
-	unsigned d = 1, ex = NO_DEPTH;
-	int oma = 0, plain_ = 1, *plain = &plain_;
-	if (r != NULL) {
-		bad = &r->bad;
-		plain = &r->plain;
-		r->defs.ahead = NULL;
-		r->defs.n = 0;
-	}
-	*bad = NULL;
-	*plain = 1;
-	if (doc == NULL || doc->root == NULL ||
-	    doc->root->elem != OMACP_ELEM_DOC)
-		return invalid(res, OMACP_E_DOC_STRUCTURE, NULL,
-		               "root is not wap-provisioningdoc");
-	root = doc->root;
-	n = root->first;
-	while (n != NULL) {
+	const omacp_node *n = NULL, *root;
+	const omacp_slice *m = &omacp__none;
+	omacp_slice lack;
+	unsigned ex = NO_DEPTH, why = W_ROOT;
+	r->bad = NULL;
+#if OMACP__CM_FAST
+	r->plain = 1;
+	r->defs.ahead = NULL;
+	r->defs.n = 0;
+#endif
+	if (doc == NULL || (root = doc->root) == NULL ||
+	    root->elem != OMACP_ELEM_DOC)
+		goto fail;
+	for (n = root->first; n != NULL;) {
 		const omacp_node *par = n->parent;
-		omacp_elem e = n->elem;
+		unsigned e = n->elem, d = n->depth;
 		int charl = is_char_like(e), mwid;
-		omacp_slice key;
-		*bad = n;
+		const omacp_slice *key;
+		r->bad = n;
+		why = W_HERE;
 		if (e < OMACP_ELEM_CHARACTERISTIC || e > OMACP_ELEM_NOPARM)
-			return invalid(res, OMACP_E_DOC_STRUCTURE, n, "not allowed here");
+			goto fail;
 		key = key_of(n, &mwid);
+#if OMACP__CM_FAST
 		if (mwid || is_query_or_delete(e))
-			*plain = 0;
-		if (key.ptr == NULL)
-			return invalid(res, OMACP_E_DOC_ATTR, n,
-			               charl ? "without type" : "without name");
-		if (par->elem != OMACP_ELEM_CHARACTERISTIC &&
-		    !(charl && par->elem == OMACP_ELEM_DOC))
-			return invalid(res, OMACP_E_DOC_STRUCTURE, n, "misplaced");
+			r->plain = 0;
+#endif
+		why = charl ? W_NO_TYPE : W_NO_NAME;
+		if (key->ptr == NULL)
+			goto fail;
+		why = W_MISPLACED;
+		if (par->elem != OMACP_ELEM_CHARACTERISTIC && !(charl && par == root))
+			goto fail;
+		why = W_CHILDREN;
 		if (e != OMACP_ELEM_CHARACTERISTIC && n->first != NULL)
-			return invalid(res, OMACP_E_DOC_STRUCTURE, n, "has children");
-		if (d <= ex)
-			ex = NO_DEPTH;            /* left the exempt subtree */
-		if (par == root)
-			oma = 0;
+			goto fail;
 		if (e == OMACP_ELEM_CHARACTERISTIC) {
 			int t = oma_index(key);
-			omacp_err er;
+			const char *req = oma_required[t];
+			unsigned found, j;
 			if (par == root) {
-				omacp_slice v;
-				unsigned k;
-				if (t >= T_ROOT_COUNT)
-					return invalid(res, OMACP_E_DOC_STRUCTURE, n,
-					               "not allowed at the root");
-				oma = t >= 0;
-				if (r != NULL && (k = item_def(n, key, &v)) != 0)
-					defs_add(&r->defs, k, v);
+				why = W_AT_ROOT;
+				if (t >= T_ROOT_COUNT && t < T_COUNT)
+					goto fail;
+#if OMACP__CM_FAST
+				{
+					const omacp_slice *v;
+					unsigned k = item_def(n, key, &v);
+					if (k != 0)
+						defs_add(&r->defs, k, v);
+				}
+#endif
 			}
-			if (oma && ex == NO_DEPTH) {
-				int exempt, pt = par != root ? oma_index(TYPE(par)) : 0;
-				/* the nesting error comes first, unless n is exempt */
-				if (par != root && (t < T_ROOT_COUNT || pt < 0 ||
-				                    !(oma_parents[t - T_ROOT_COUNT] & B(pt)))) {
-					if (!wm_step(n))
-						return invalid(res, OMACP_E_DOC_STRUCTURE, n,
-						               "not allowed in %m", TYPE(par));
-					ex = d;
+			/* d <= ex: not below an exempt characteristic (any more) */
+			if (d <= ex) {
+				ex = NO_DEPTH;
+				if ((par == root && t == T_COUNT) ||
+				    scan_required(n, req, mwid, &found)) {
+					ex = d;   /* not an OMA item, or a Windows Mobile step */
+				} else if (par != root &&
+				           !((oma_parents[t] >> oma_index(TYPE(par))) & 1u)) {
+					m = TYPE(par);
+					why = W_IN;
+					goto fail;
 				} else {
-					if ((er = required(res, n, t, mwid, &exempt)) != OMACP_OK)
-						return er;
-					if (exempt)
-						ex = d;
+					for (j = 0; *req != '\0'; req += (*req & 0x7F) + 1, j++) {
+						if (!(found & (1u << j))) {
+							lack.ptr = (const uint8_t *)req + 1;
+							lack.len = (uint8_t)*req & 0x7Fu;
+							m = &lack;
+							why = W_LACKS;
+							goto fail;
+						}
+					}
 				}
 			}
 		}
 		if (n->first != NULL) {
 			n = n->first;
-			d++;
 			continue;
 		}
-		while (n != NULL && n->next == NULL) {
+		while (n != NULL && n->next == NULL)
 			n = n->parent;
-			d--;
-		}
 		if (n != NULL)
 			n = n->next;
 	}
-	*bad = NULL;
+	r->bad = NULL;
 	return OMACP_OK;
+fail:
+	return invalid(res, n, why, m);
 }
 
 omacp_err omacp_cm_validate_doc(const omacp_doc *doc, omacp_result *res)
 {
-	return validate_doc(doc, res, NULL);
+	omacp_cm_run r;
+	return validate_doc(doc, res, &r);
 }
 
 /* ------------------------------------------------------------- registry */
@@ -589,11 +607,19 @@ void omacp_cm_init(omacp_cm *cm, const omacp_csp *csps, size_t n_csps,
 const omacp_csp *omacp_cm_find(const omacp_cm *cm, omacp_slice type)
 {
 	size_t i;
-	if (type.ptr == NULL)
+	if (type.ptr == NULL || type.len == 0)
 		return NULL;
-	for (i = 0; i < cm->n_csps; i++)
-		if (cm->csps[i].type != NULL && eqz(type, cm->csps[i].type))
+	for (i = 0; i < cm->n_csps; i++) {
+		const char *z = cm->csps[i].type;
+		if (z == NULL)
+			continue;
+#if OMACP__CM_FAST
+		if (type.ptr[0] != (uint8_t)z[0])
+			continue;             /* no strlen for most entries */
+#endif
+		if (omacp__is(&type, z, strlen(z)))
 			return &cm->csps[i];
+	}
 	return NULL;
 }
 
@@ -677,12 +703,11 @@ static size_t entry_match(const char *p, const omacp_node *n, size_t steps)
 	size_t i;
 	for (i = 0; i < steps; i++) {
 		const omacp_node *x = n;
-		const char *end;
-		size_t len, up;
+		size_t len = 0, up;
 		if (*p == '\0')
 			return i;
-		end = strchr(p, '/');
-		len = end != NULL ? (size_t)(end - p) : strlen(p);
+		while (p[len] != '\0' && p[len] != '/')
+			len++;
 		for (up = steps - 1 - i; up > 0; up--)
 			x = x->parent;
 		if (!(len == 1 && p[0] == '*') && !omacp__is(omacp__label(x), p, len))
@@ -740,7 +765,7 @@ const omacp_csp *omacp__item_csp(const omacp_cm_run *r,
 	*unknown = 0;
 	if (OMACP__CHAR_IS(item, "PXLOGICAL") && pxl_drop(r, r->doc, item))
 		return NULL;
-	csp = omacp_cm_find(r->cm, TYPE(item));
+	csp = omacp_cm_find(r->cm, *TYPE(item));
 	if (csp == NULL)
 		*unknown = 1;
 	return csp;
@@ -751,11 +776,12 @@ const omacp_csp *omacp__item_csp(const omacp_cm_run *r,
 static const omacp_csp *csp_at(omacp_cm_run *r, const omacp_node *item,
                                unsigned i, int *unknown)
 {
+#if OMACP__CM_FAST
 	const omacp_csp *csp;
 	*unknown = 0;
 	if (i < r->n_known)
 		return (r->skip[i / 32u] >> (i % 32u)) & 1u
-		           ? NULL : omacp_cm_find(r->cm, TYPE(item));
+		           ? NULL : omacp_cm_find(r->cm, *TYPE(item));
 	csp = omacp__item_csp(r, item, unknown);
 	if (i == r->n_known && i < 64u) {
 		if (csp == NULL)
@@ -763,6 +789,10 @@ static const omacp_csp *csp_at(omacp_cm_run *r, const omacp_node *item,
 		r->n_known++;
 	}
 	return csp;
+#else
+	(void)i;
+	return omacp__item_csp(r, item, unknown);
+#endif
 }
 
 #if defined(__GNUC__)
@@ -800,10 +830,12 @@ static omacp_err check_access(omacp_cm_run *r, const omacp_csp *csp,
 {
 	const omacp_node *n = item;
 	size_t d = 0;
+#if OMACP__CM_FAST
 	if ((csp->entries == NULL || csp->n_entries == 0) &&
 	    (r->roles & csp->char_read) && (r->roles & csp->char_write) &&
 	    (r->roles & csp->parm_read) && (r->roles & csp->parm_write))
 		return OMACP_OK;            /* every node passes */
+#endif
 	for (;;) {
 		int write = n->elem != OMACP_ELEM_CHARACTERISTIC_QUERY &&
 		            n->elem != OMACP_ELEM_PARM_QUERY;
@@ -812,7 +844,7 @@ static omacp_err check_access(omacp_cm_run *r, const omacp_csp *csp,
 			omacp__fmt(r->res->reason, sizeof r->res->reason,
 			           "rejected: %m: %s %m needs one of the roles %x to %s"
 			           " (roles %x)",
-			           TYPE(item), omacp_elem_name(n->elem), omacp__label(n),
+			           *TYPE(item), omacp_elem_name(n->elem), *omacp__label(n),
 			           need, write ? "write" : "read", r->roles);
 			r->bad = n;
 			return OMACP_E_ROLE;
@@ -902,12 +934,12 @@ omacp_err omacp__cm_call(omacp_cm_run *r, const omacp_csp *csp,
 			set_status(r->res, i, OMACP_CHAR_APPLIED, e);
 			omacp__fmt(r->res->reason, sizeof r->res->reason,
 			           "accepted: but the commit of %m failed with error %d",
-			           TYPE(item), (int)e);
+			           *TYPE(item), (int)e);
 		}
 		return OMACP_OK;
 	}
 	omacp__line_init(&l, r->res->reason, sizeof r->res->reason);
-	omacp__line_fmt(&l, "rejected: %m: ", TYPE(item));
+	omacp__line_fmt(&l, "rejected: %m: ", *TYPE(item));
 	if (c.desc[0] != '\0')
 		omacp__line_fmt(&l, "%s", c.desc);
 	else
@@ -929,14 +961,18 @@ static omacp_err phase(omacp_cm_run *r, int ph, unsigned *at)
 	unsigned i;
 	omacp_err e;
 	int unknown;
+#if OMACP__CM_FAST
 	if (!r->defs_all)
 		defs_reset(&r->defs, r->doc);
+#endif
 	for (i = 0, item = r->doc->root->first; item != NULL;
 	     item = item->next, i++) {
 		const omacp_csp *csp;
 		*at = i;
+#if OMACP__CM_FAST
 		if (!r->defs_all)
 			defs_at(&r->defs, i);
+#endif
 		csp = csp_at(r, item, i, &unknown);
 		if (ph == PH_VALIDATE) {
 			if (csp == NULL) {
@@ -947,7 +983,7 @@ static omacp_err phase(omacp_cm_run *r, int ph, unsigned *at)
 				}
 				omacp__fmt(r->res->reason, sizeof r->res->reason,
 				           "rejected: %m: no CSP registered for this type",
-				           TYPE(item));
+				           *TYPE(item));
 				r->bad = item;
 				return OMACP_E_CSP_UNKNOWN;
 			}
@@ -986,17 +1022,19 @@ omacp_err omacp_cm_process(const omacp_cm *cm, const omacp_doc *doc,
 	r.roles = roles;
 	r.ns = new_state;
 	r.res = res;
+#if OMACP__CM_FAST
 	defs_reset(&r.defs, doc);
+#endif
 	res->roles = roles;
 	res->manager = (roles & OMACP_ROLE_MANAGER) != 0;
 	res->n_chars = res->n_chars_total = 0;
 	for (item = doc->root->first; item != NULL; item = item->next) {
 		if (res->n_chars < OMACP_RESULT_MAX_CHARS) {
 			omacp_char_result *cr = &res->chars[res->n_chars++];
-			omacp_slice t = TYPE(item);
+			const omacp_slice *t = TYPE(item);
 			omacp__line l;
 			omacp__line_init(&l, cr->type, sizeof cr->type);
-			omacp__line_mem(&l, t.ptr, t.len);
+			omacp__line_mem(&l, t->ptr, t->len);
 			cr->elem = (uint8_t)item->elem;
 			cr->status = OMACP_CHAR_PENDING;
 			cr->err = OMACP_OK;
@@ -1006,11 +1044,15 @@ omacp_err omacp_cm_process(const omacp_cm *cm, const omacp_doc *doc,
 
 	/* 0. ProvCont validation; 1. registry, metabase, validate */
 	if ((e = validate_doc(doc, res, &r)) != OMACP_OK) {
+#if OMACP__CM_FAST
 		defs_reset(&r.defs, doc);
+#endif
 		return reject(&r, old_state, (unsigned)-1, e);
 	}
+#if OMACP__CM_FAST
 	/* the walk saw every definition: complete unless they overflowed */
 	r.defs_all = r.defs.n <= OMACP__DEFS;
+#endif
 	if ((e = phase(&r, PH_VALIDATE, &at)) != OMACP_OK)
 		return reject(&r, old_state, at, e);
 	/* 2. apply in document order */

@@ -11,17 +11,17 @@ static int is_provurl(const omacp_node *p)
 
 /* 1 when v is 1..OMACP_STATE_URL_MAX bytes, no NUL, and starts with
  * http://, https://, wsp:// or wsps:// (scheme case-insensitive). */
-static int url_ok(omacp_slice v)
+static int url_ok(const omacp_slice *v)
 {
 	static const char *const schemes[4] = { "http://", "https://", "wsp://",
 	                                        "wsps://" };
 	size_t i;
-	if (v.ptr == NULL || v.len == 0 || v.len > OMACP_STATE_URL_MAX ||
-	    memchr(v.ptr, 0, v.len) != NULL)
+	if (v->ptr == NULL || v->len == 0 || v->len > OMACP_STATE_URL_MAX ||
+	    memchr(v->ptr, 0, v->len) != NULL)
 		return 0;
 	for (i = 0; i < 4; i++) {
 		size_t n = strlen(schemes[i]);
-		if (v.len > n && omacp__ieq((const char *)v.ptr, schemes[i], n))
+		if (v->len > n && omacp__ieq((const char *)v->ptr, schemes[i], n))
 			return 1;
 	}
 	return 0;
@@ -75,11 +75,11 @@ static omacp_err bs_apply(void *user, omacp_csp_call *call)
 	if (first == c)
 		omacp_state_tps_clear(call->state);
 	for (p = c->first; p != NULL; p = p->next) {
-		omacp_slice v;
+		const omacp_slice *v;
 		if (!is_provurl(p))
 			continue;
 		v = OMACP__ATTR(p, "value");
-		e = omacp_state_tps_add(call->state, (const char *)v.ptr, v.len);
+		e = omacp_state_tps_add(call->state, (const char *)v->ptr, v->len);
 		if (e != OMACP_OK) {
 			call->err_node = p;
 			omacp__desc(call, "no room for the PROVURL");

@@ -6,6 +6,16 @@
 #include "omacp/csp.h"
 #include "policy_int.h"
 
+/* The definition cache, the skip memo, the "plain document" shortcut and
+ * the all-roles shortcut of the metabase check are pure fast paths (the
+ * results are those of the plain scans); a size-optimised build (-Os)
+ * leaves them out. */
+#ifndef __OPTIMIZE_SIZE__
+#define OMACP__CM_FAST 1
+#else
+#define OMACP__CM_FAST 0
+#endif
+
 /* Definitions (NAPDEF NAPID, PXLOGICAL PROXY-ID of top-level items) kept
  * near the item being processed: a cache in front of the full document scan
  * that resolves TO-NAPID / TO-PROXY.  Every entry is a real definition, so a
@@ -19,7 +29,7 @@ typedef struct omacp__defs {
 	const omacp_node *ahead;   /* next top-level item not yet looked at  */
 	unsigned ahead_idx;        /* its index                               */
 	unsigned n;                /* definitions added (ring slot n % size)  */
-	omacp_slice v[OMACP__DEFS];
+	const omacp_slice *v[OMACP__DEFS];
 	uint8_t kind[OMACP__DEFS];
 } omacp__defs;
 
@@ -31,11 +41,13 @@ struct omacp_cm_run {
 	omacp_state *ns;
 	omacp_result *res;
 	const omacp_node *bad;     /* node to mark in the result document     */
+#if OMACP__CM_FAST
 	omacp__defs defs;
 	int plain;                 /* no mwid="1", no query or delete at all  */
 	int defs_all;              /* defs holds every definition (ahead NULL) */
 	unsigned n_known;          /* leading items whose skip bit is known   */
 	uint32_t skip[2];          /* bit i: item i is skipped (no CSP)       */
+#endif
 };
 
 /* Forward an op to the chained CSP (`user` is a const omacp_csp * or NULL);
@@ -51,12 +63,19 @@ omacp_err omacp__chain_query(void *user, omacp_csp_call *call,
 /* Set call->desc to the NUL-terminated text s. */
 void omacp__desc(omacp_csp_call *call, const char *s);
 
-/* The value of attribute name (len bytes) of n; ptr NULL when absent. */
-omacp_slice omacp__attr(const omacp_node *n, const char *name, size_t len);
+/* An empty slice (ptr NULL): what omacp__attr returns for a missing
+ * attribute. */
+extern const omacp_slice omacp__none;
+
+/* The value of attribute name (len bytes) of n (in n's attribute array);
+ * &omacp__none when absent.  Slices go by pointer: a returned struct would
+ * go through memory on ARM. */
+const omacp_slice *omacp__attr(const omacp_node *n, const char *name,
+                               size_t len);
 #define OMACP__ATTR(n, lit) omacp__attr((n), (lit), sizeof(lit) - 1u)
 
-/* 1 when s holds exactly the len bytes of lit. */
-int omacp__is(omacp_slice s, const char *lit, size_t len);
+/* 1 when *s holds exactly the len bytes of lit. */
+int omacp__is(const omacp_slice *s, const char *lit, size_t len);
 #define OMACP__IS(s, lit) omacp__is((s), (lit), sizeof(lit) - 1u)
 
 /* 1 when n is a characteristic of type lit. */
@@ -87,6 +106,6 @@ omacp_err omacp__cm_call(omacp_cm_run *r, const omacp_csp *csp,
                          const omacp_node *item, unsigned i, int ph);
 
 /* The label of n: type for characteristics, name for parms. */
-omacp_slice omacp__label(const omacp_node *n);
+const omacp_slice *omacp__label(const omacp_node *n);
 
 #endif

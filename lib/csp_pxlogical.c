@@ -6,11 +6,11 @@
 /* Present with no value or a value other than "0". */
 static int flag_set(const omacp_node *p)
 {
-	omacp_slice v;
+	const omacp_slice *v;
 	if (p == NULL)
 		return 0;
 	v = OMACP__ATTR(p, "value");
-	return v.ptr == NULL || !OMACP__IS(v, "0");
+	return v->ptr == NULL || !OMACP__IS(v, "0");
 }
 
 /* The first parm child of n named by the i-th entry of the length-prefixed
@@ -21,7 +21,7 @@ static void parms3(const omacp_node *n, const char *names,
 	const omacp_node *c;
 	out[0] = out[1] = out[2] = NULL;
 	for (c = n->first; c != NULL; c = c->next) {
-		omacp_slice nm;
+		const omacp_slice *nm;
 		const char *l;
 		size_t i;
 		if (c->elem != OMACP_ELEM_PARM)
@@ -43,13 +43,13 @@ static int phys_flags(const omacp_node *const lgp[3], const omacp_node *ph,
                       const omacp_node **ap)
 {
 	const omacp_node *p[3];
-	omacp_slice tv;
+	const omacp_slice *tv;
 	int f = 0;
 	parms3(ph, ph_names, p);
 	if (p[0] == NULL || p[1] == NULL)
 		return -1;
 	tv = OMACP__ATTR(p[0], "value");
-	if (tv.len != 4 || !omacp__ieq((const char *)tv.ptr, "E164", 4))
+	if (tv->len != 4 || !omacp__ieq((const char *)tv->ptr, "E164", 4))
 		return -1;
 	*ap = p[1];
 	if (flag_set(p[2] != NULL ? p[2] : lgp[1])) {
@@ -95,20 +95,21 @@ static omacp_err px_validate(void *user, omacp_csp_call *call)
 		return e;
 	scope = omacp__drop_scope(call);
 	for (ph = lg->first; ph != NULL; ph = ph->next) {
-		omacp_slice a;
+		const omacp_slice *a;
 		const omacp_node *ap;
 		const omacp_state_ppg *g;
 		int f;
 		if (!is_phys(call, scope, ph) || (f = phys_flags(lgp, ph, &ap)) < 0)
 			continue;
 		a = OMACP__ATTR(ap, "value");
-		if (a.len == 0 || a.len > OMACP_MAX_ADDR ||
-		    memchr(a.ptr, 0, a.len) != NULL) {
+		if (a->len == 0 || a->len > OMACP_MAX_ADDR ||
+		    memchr(a->ptr, 0, a->len) != NULL) {
 			call->err_node = ap;
 			omacp__desc(call, "PXADDR empty or too long");
 			return OMACP_E_LIMIT;
 		}
-		g = old != NULL ? omacp_state_ppg_find(old, (const char *)a.ptr, a.len)
+		g = old != NULL ? omacp_state_ppg_find(old, (const char *)a->ptr,
+		                                       a->len)
 		                : NULL;
 		if (g != NULL && (g->flags & OMACP_PPG_TRUSTED) &&
 		    (unsigned)f != g->flags &&
@@ -125,16 +126,16 @@ static omacp_err px_apply(void *user, omacp_csp_call *call)
 	int scope = omacp__drop_scope(call);
 	parms3(lg, lg_names, lgp);
 	for (ph = lg->first; ph != NULL; ph = ph->next) {
-		omacp_slice a;
+		const omacp_slice *a;
 		int f;
 		if (!is_phys(call, scope, ph) || (f = phys_flags(lgp, ph, &ap)) < 0)
 			continue;
 		a = OMACP__ATTR(ap, "value");
 		if (f == 0) {
-			omacp_state_ppg_remove(call->state, (const char *)a.ptr, a.len);
+			omacp_state_ppg_remove(call->state, (const char *)a->ptr, a->len);
 			continue;
 		}
-		e = omacp_state_ppg_set(call->state, (const char *)a.ptr, a.len,
+		e = omacp_state_ppg_set(call->state, (const char *)a->ptr, a->len,
 		                        (unsigned)f);
 		if (e != OMACP_OK) {
 			call->err_node = ph;

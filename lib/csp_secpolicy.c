@@ -8,7 +8,8 @@
 static omacp_err check(omacp_csp_call *call, const omacp_node *n, uint32_t *id,
                        uint32_t *value)
 {
-	omacp_slice nm = OMACP__ATTR(n, "name"), v = OMACP__ATTR(n, "value");
+	const omacp_slice *nm = OMACP__ATTR(n, "name");
+	const omacp_slice *v = OMACP__ATTR(n, "value");
 	uint32_t need;
 	*value = 0;
 	call->err_node = n;
@@ -17,11 +18,11 @@ static omacp_err check(omacp_csp_call *call, const omacp_node *n, uint32_t *id,
 		omacp__desc(call, "only parm, noparm and parm-query allowed");
 		return OMACP_E_DOC_INVALID;
 	}
-	if (!omacp__parse_dec(nm.ptr, nm.len, id)) {
+	if (!omacp__parse_dec(nm->ptr, nm->len, id)) {
 		omacp__desc(call, "policy id is not decimal");
 		return OMACP_E_DOC_INVALID;
 	}
-	if ((n->elem == OMACP_ELEM_PARM && !omacp__parse_dec(v.ptr, v.len, value)) ||
+	if ((n->elem == OMACP_ELEM_PARM && !omacp__parse_dec(v->ptr, v->len, value)) ||
 	    (n->elem != OMACP_ELEM_PARM_QUERY &&
 	     omacp_policy_check_value(*id, *value) != OMACP_OK)) {
 		omacp__fmt(call->desc, sizeof call->desc, "bad value for policy %u",
@@ -84,16 +85,16 @@ static omacp_err sp_query(void *user, omacp_csp_call *call,
                           void *out_user)
 {
 	omacp_policy now;
-	omacp_slice nm = OMACP__ATTR(q, "name");
+	const omacp_slice *nm = OMACP__ATTR(q, "name");
 	uint32_t id;
 	char buf[12];
 	if (q->elem != OMACP_ELEM_PARM_QUERY ||
-	    !omacp__parse_dec(nm.ptr, nm.len, &id))
+	    !omacp__parse_dec(nm->ptr, nm->len, &id))
 		return omacp__chain_query(user, call, q, out, out_user);
 	now = *call->policy;
 	now.state = call->state;
 	omacp__fmt(buf, sizeof buf, "%u", omacp_policy_get(&now, id));
-	return omacp_csp_emit_parm(out, out_user, (const char *)nm.ptr, nm.len, buf,
+	return omacp_csp_emit_parm(out, out_user, (const char *)nm->ptr, nm->len, buf,
 	                           strlen(buf));
 }
 
