@@ -632,24 +632,29 @@ def main():
 
     def verdict(ok):
         return "PASS" if ok else "MISS"
+
+    # The targets name .text (code).  berkeley `size` would also count
+    # .rodata (constant tables and strings) as "text": that total is shown
+    # next to it and judged on its own, so neither reading is hidden.
+    def code_and_flash(text, flash, target):
+        return (verdict(text <= target) + " (.text); "
+                + verdict(flash <= target) + " counting .rodata")
     if dev_text is not None:
         rows.append(["full device pipeline .text <= 16 KB",
                      f".text {dev_text} B, with .rodata {dev_flash} B",
-                     verdict(dev_flash <= TARGET_DEVICE_TEXT)
-                     + ("" if dev_flash <= TARGET_DEVICE_TEXT or dev_text > TARGET_DEVICE_TEXT
-                        else " (PASS for code alone)")])
+                     code_and_flash(dev_text, dev_flash, TARGET_DEVICE_TEXT)])
     if dec_text is not None:
         rows.append(["decoder only <= 4 KB", f".text {dec_text} B, with .rodata {dec_flash} B",
-                     verdict(dec_flash <= TARGET_DECODER_TEXT)
-                     + ("" if dec_flash <= TARGET_DECODER_TEXT or dec_text > TARGET_DECODER_TEXT
-                        else " (PASS for code alone)")])
+                     code_and_flash(dec_text, dec_flash, TARGET_DECODER_TEXT)])
     rw = tot["data"] + tot["bss"]
     rw_objs = ", ".join(f"{b}.o {per_obj[b]['data'] + per_obj[b]['bss']} B"
                         for b in sorted(per_obj) if per_obj[b]["data"] + per_obj[b]["bss"])
     rw_sets = ", ".join(f"{n.split(' (')[0]} {t['data'] + t['bss']} B" for n, _, _, t in set_detail)
+    sets_rw = sum(t["data"] + t["bss"] for _, _, _, t in set_detail)
     rows.append([".data + .bss = 0 (.tdata/.tbss counted)",
                  f"link sets: {rw_sets}; all objects {rw} B" + (f" ({rw_objs})" if rw_objs else ""),
-                 verdict(rw == 0)])
+                 verdict(sets_rw == 0) + " (link sets); "
+                 + verdict(rw == 0) + " (every object, xml included)"])
     if worst_all[1]:
         rows.append(["worst-case stack <= 1.5 KB (every entry point; host callbacks and "
                      "external libraries excluded)",
