@@ -50,7 +50,9 @@ void omacp_wbxml_decoder_init(omacp_wbxml_decoder *d, uint8_t *work,
                               size_t work_len, unsigned flags,
                               omacp_event_fn fn, void *user)
 {
-	memset(d, 0, sizeof *d);
+	/* the per-level and per-attribute arrays at the end are written before
+	 * they are read */
+	memset(d, 0, offsetof(omacp_wbxml_decoder, open_));
 	d->fn_ = fn;
 	d->user_ = user;
 	d->work_ = work;
