@@ -5,44 +5,58 @@
  * Slot layout (byte offsets; the workspace has no alignment requirement, so
  * multi-byte fields are copied in and out with memcpy):
  *
- *   0                state: 0 free, 1 collecting
- *   1 .. 8           the key: 16-bit reference flag, total segments,
- *                    reference, destination port, source port (struct key)
- *   9 .. KEY         the originator, NUL-padded (OMACP_MAX_ADDR + 1 bytes)
- *   1 + KEY          segments received
- *   2 + KEY          time of the first segment (host seconds, 4 bytes)
- *   6 + KEY          arrival order of the first segment (for eviction, 4)
+ *   0 .. 1           reference (host order)           the key (struct key,
+ *   2                total segments, 0 = slot free     KEY_BYTES)
+ *   3                16-bit reference flag
+ *   4 .. 7           destination, source port
+ *   8 .. 7 + MAX     originator, NUL-padded
+ *   S_TIME           time of the first segment (host seconds, 4 bytes)
+ *   S_ORDER          arrival order of the first segment (for eviction, 4)
+ *   S_COUNT          segments received
+ *   .. HDR - 1       unused
  *   HDR..            one byte per segment: payload length + 1, 0 = not yet
  *   ..               segment i's payload at HDR + segs + i * OMACP_REASM_SEG_MAX
  *
- * Finding a segment's slot is one 8-byte memcmp and one strncmp per busy
- * slot (strncmp against the NUL-padded copy is the comparison of the
+ * Finding a segment's slot is one memcmp of the key per busy slot (the
+ * originator is compared as strncpy'd copies: the same as comparing the
  * originators truncated to OMACP_MAX_ADDR characters).
  *
  * On completion the payloads are moved down in place (each one only ever
- * moves towards the start, so memmove in order is safe), the segment that
- * completed the message straight from the SMS to its final place, and the
- * slot is freed at once: the datagram is handed out exactly once and stays
+ * moves towards the start, so memmove in order is safe) and the slot is
+ * freed at once: the datagram is handed out exactly once and stays
  * readable until the next call.
  */
+#include <stddef.h>
 #include <string.h>
 #include "omacp/push.h"
 
-/* key, originator */
-#define KEY (8u + OMACP_MAX_ADDR + 1u)
-#define S_ORIG 9u
-#define S_COUNT (1u + KEY)
-#define S_TIME (2u + KEY)
-#define S_ORDER (6u + KEY)
-
-/* The fixed part of the key: 8 bytes, no padding. */
+/* A slot's first KEY_BYTES: what identifies its message.  total is at
+ * least 2 in a busy slot, so it doubles as the state (0 = free). */
 struct key {
-	uint8_t ref16, total;
-	uint16_t ref, dst, src;
+	uint16_t ref;
+	uint8_t total, ref16;
+	uint16_t dst, src;
+	char orig[OMACP_MAX_ADDR];
 };
+#define KEY_BYTES (offsetof(struct key, orig) + OMACP_MAX_ADDR)
+#define S_STATE offsetof(struct key, total)
 
-typedef char reasm_hdr_fits[S_ORDER + 4u == OMACP_REASM_SLOT_HDR ? 1 : -1];
-typedef char reasm_key_size[sizeof(struct key) == 8u ? 1 : -1];
+/* omacp_sms has ref, total, seq and dst_port, src_port next to each other
+ * too: the key is filled with two 4-byte copies (and seq replaced). */
+#define SMS_AT(m, f) ((const uint8_t *)(m) + offsetof(omacp_sms, f))
+typedef char reasm_sms_fields[
+	offsetof(omacp_sms, total) == offsetof(omacp_sms, ref) + 2u &&
+	offsetof(omacp_sms, seq) == offsetof(omacp_sms, ref) + 3u &&
+	offsetof(omacp_sms, src_port) == offsetof(omacp_sms, dst_port) + 2u &&
+	offsetof(struct key, ref16) == 3u && offsetof(struct key, dst) == 4u ?
+	1 : -1];
+
+#define S_TIME KEY_BYTES
+#define S_ORDER (S_TIME + 4u)
+#define S_COUNT (S_ORDER + 4u)
+#define HDR OMACP_REASM_SLOT_HDR
+
+typedef char reasm_hdr_fits[S_COUNT + 1u <= HDR ? 1 : -1];
 
 #define DEFAULT_EXPIRY 300u
 
@@ -58,7 +72,7 @@ omacp_err omacp_reasm_init(omacp_reasm *r, uint8_t *work, size_t work_len,
                            const omacp_reasm_config *cfg)
 {
 	size_t one;
-	unsigned i;
+	uint8_t *end;
 
 	if (!r)
 		return OMACP_E_ARG;
@@ -70,29 +84,26 @@ omacp_err omacp_reasm_init(omacp_reasm *r, uint8_t *work, size_t work_len,
 		return OMACP_E_NOMEM;
 	r->work_ = work;
 	r->slot_bytes_ = one;
-	r->n_slots_ = n_slots;
+	r->end_ = end = work + n_slots * one;
 	r->max_segs_ = max_segs;
-	r->expiry_ = DEFAULT_EXPIRY;
-	if (cfg) {
-		if (cfg->ports && cfg->n_ports) {
-			r->ports_ = cfg->ports;
-			r->n_ports_ = cfg->n_ports;
-		}
-		if (cfg->expiry)
-			r->expiry_ = cfg->expiry;
-	}
-	for (i = 0; i < n_slots; i++)
-		work[i * one] = 0;
+	if (cfg)
+		r->cfg_ = *cfg;
+	if (!r->cfg_.n_ports) /* NULL or no ports: the default */
+		r->cfg_.ports = NULL;
+	if (!r->cfg_.expiry)
+		r->cfg_.expiry = DEFAULT_EXPIRY;
+	for (; work < end; work += one)
+		work[S_STATE] = 0;
 	return OMACP_OK;
 }
 
 static int port_ok(const omacp_reasm *r, uint16_t port)
 {
 	size_t i;
-	if (!r->ports_)
+	if (!r->cfg_.ports)
 		return port == OMACP_PORT_PUSH;
-	for (i = 0; i < r->n_ports_; i++)
-		if (r->ports_[i] == port)
+	for (i = 0; i < r->cfg_.n_ports; i++)
+		if (r->cfg_.ports[i] == port)
 			return 1;
 	return 0;
 }
@@ -104,10 +115,10 @@ omacp_err omacp_reasm_feed(omacp_reasm *r, const char *originator,
 	omacp_sms m;
 	omacp_err e;
 	struct key key;
-	const char *orig = originator ? originator : "";
-	uint8_t *s = NULL, *oldest = NULL, *t, *lens, *data;
+	uint8_t *s = NULL, *oldest = NULL, *t, *lens, *data, *seg;
 	unsigned i, idx;
 	size_t off, k, len;
+	uint32_t order;
 
 	if (!r || !r->work_ || !ud || !dgram)
 		return OMACP_E_ARG;
@@ -118,34 +129,31 @@ omacp_err omacp_reasm_feed(omacp_reasm *r, const char *originator,
 		return e;
 	if (!m.has_ports || !port_ok(r, m.dst_port))
 		return OMACP_NOT_PUSH;
+	memcpy(&key, SMS_AT(&m, ref), 4);
 	key.ref16 = (uint8_t)m.ref16;
-	key.total = m.total;
-	key.ref = m.ref;
-	key.dst = m.dst_port;
-	key.src = m.src_port;
+	memcpy((uint8_t *)&key + 4, SMS_AT(&m, dst_port), 4);
+	strncpy(key.orig, originator ? originator : "", OMACP_MAX_ADDR);
 	/* One pass over the slots: free every partial message whose first
 	 * segment is older than expiry (a clock that went backwards, a
 	 * difference above 2^31, expires nothing); find the segment's slot
 	 * (a single SMS has total 0 or 1 and matches none); else note a free
 	 * one, else the one whose message started first (arrival order, not
 	 * host time) to evict. */
-	for (i = 0, t = r->work_; i < r->n_slots_; i++, t += r->slot_bytes_) {
-		if (t[0]) {
+	for (t = r->work_; t < r->end_; t += r->slot_bytes_) {
+		if (t[S_STATE]) {
 			uint32_t age = now - rd32(t + S_TIME);
-			if (age > r->expiry_ && age < 0x80000000u) {
-				t[0] = 0;
-			} else if (memcmp(t + 1, &key, sizeof key) == 0 &&
-			           strncmp((const char *)t + S_ORIG, orig,
-			                   OMACP_MAX_ADDR) == 0) {
+			if (age > r->cfg_.expiry && age < 0x80000000u) {
+				t[S_STATE] = 0;
+			} else if (memcmp(t, &key, KEY_BYTES) == 0) {
 				s = t;
 				continue;
 			}
 		}
-		if (!oldest || (oldest[0] && (!t[0] ||
+		if (!oldest || (oldest[S_STATE] && (!t[S_STATE] ||
 		    (int32_t)(rd32(t + S_ORDER) - rd32(oldest + S_ORDER)) < 0)))
 			oldest = t;
 	}
-	if (!m.has_concat || m.total == 1) {
+	if (m.total < 2) { /* no concatenation IE (total 0), or total 1 */
 		*dgram = m.payload; /* one SMS: zero copy */
 		return OMACP_OK;
 	}
@@ -155,43 +163,38 @@ omacp_err omacp_reasm_feed(omacp_reasm *r, const char *originator,
 	if (m.total > r->max_segs_)
 		return OMACP_E_LIMIT;
 	if (!s) {
-		uint32_t order = r->order_++;
 		s = oldest;
-		s[0] = 1;
-		memcpy(s + 1, &key, sizeof key);
-		/* NUL-padded; the byte after it stays unused */
-		strncpy((char *)s + S_ORIG, orig, OMACP_MAX_ADDR);
-		s[S_COUNT] = 0;
+		memcpy(s, &key, KEY_BYTES);
 		memcpy(s + S_TIME, &now, 4);
+		order = r->order_++;
 		memcpy(s + S_ORDER, &order, 4);
-		memset(s + OMACP_REASM_SLOT_HDR, 0, m.total);
+		s[S_COUNT] = 0;
+		memset(s + HDR, 0, m.total);
 	}
-	lens = s + OMACP_REASM_SLOT_HDR;
+	lens = s + HDR;
 	data = lens + r->max_segs_;
 	idx = (unsigned)m.seq - 1u;
+	seg = data + idx * OMACP_REASM_SEG_MAX;
 	if (lens[idx]) {
-		if ((size_t)lens[idx] - 1u == len &&
-		    memcmp(data + idx * OMACP_REASM_SEG_MAX, m.payload.ptr, len) == 0)
+		if (lens[idx] == len + 1u &&
+		    memcmp(seg, m.payload.ptr, len) == 0)
 			return OMACP_MORE;
-		s[0] = 0;
+		s[S_STATE] = 0;
 		return OMACP_E_CONFLICT;
 	}
 	lens[idx] = (uint8_t)(len + 1u);
-	if (++s[S_COUNT] < m.total) {
-		memcpy(data + idx * OMACP_REASM_SEG_MAX, m.payload.ptr, len);
+	memcpy(seg, m.payload.ptr, len);
+	if (++s[S_COUNT] < m.total)
 		return OMACP_MORE;
-	}
-	/* complete: compact in place (this segment straight from the SMS:
-	 * its final place ends before the next segment's), free the slot,
-	 * hand it out */
+	/* complete: compact in place, free the slot, hand it out */
+	s[S_STATE] = 0;
 	off = 0;
-	for (i = 0; i < m.total; i++) {
+	i = 0;
+	do { /* (total >= 2) */
 		k = (size_t)lens[i] - 1u;
-		memmove(data + off, i == idx ? m.payload.ptr :
-		        data + i * OMACP_REASM_SEG_MAX, k);
+		memmove(data + off, data + i * OMACP_REASM_SEG_MAX, k);
 		off += k;
-	}
-	s[0] = 0;
+	} while (++i < m.total);
 	dgram->ptr = data;
 	dgram->len = off;
 	return OMACP_OK;
@@ -199,10 +202,11 @@ omacp_err omacp_reasm_feed(omacp_reasm *r, const char *originator,
 
 unsigned omacp_reasm_pending(const omacp_reasm *r)
 {
-	unsigned i, k = 0;
-	if (!r || !r->work_)
+	unsigned k = 0;
+	const uint8_t *t;
+	if (!r)
 		return 0;
-	for (i = 0; i < r->n_slots_; i++)
-		k += r->work_[i * r->slot_bytes_];
+	for (t = r->work_; t < r->end_; t += r->slot_bytes_) /* (none before init) */
+		k += t[S_STATE] != 0;
 	return k;
 }

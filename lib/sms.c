@@ -11,20 +11,6 @@
 #define IEI_PORT16 0x05u
 #define IEI_CONCAT16 0x08u
 
-/* A big-endian field of w (1 or 2) octets.  The loop is the smaller code,
- * the conditional the faster. */
-static unsigned be(const uint8_t *d, unsigned w)
-{
-#ifdef __OPTIMIZE_SIZE__
-	unsigned v = 0;
-	while (w--)
-		v = v << 8 | *d++;
-	return v;
-#else
-	return w == 1u ? d[0] : (unsigned)d[0] << 8 | d[1];
-#endif
-}
-
 omacp_err omacp_sms_parse(const uint8_t *ud, size_t n, omacp_sms *out)
 {
 	size_t i, end;
@@ -35,45 +21,56 @@ omacp_err omacp_sms_parse(const uint8_t *ud, size_t n, omacp_sms *out)
 	if (n < 1 || (size_t)ud[0] + 1u > n)
 		return OMACP_E_UDH;
 	end = 1u + ud[0];
-	for (i = 1; i < end; i += 2u + ud[i + 1]) {
-		unsigned iei = ud[i], w, wb, a, b;
-		const uint8_t *d;
-		if (end - i < 2u || ud[i + 1] > end - i - 2u)
+	for (i = 1; i < end;) {
+		const uint8_t *d = ud + i;
+		unsigned iei = d[0], len, x, v;
+		if (end - i < 2u || d[1] > end - i - 2u)
 			return OMACP_E_UDH; /* no length byte, or past the header */
-		/* Both IEs are two big-endian fields a, b; the 8- and 16-bit
-		 * forms differ in the width w of the reference / of each port.
-		 * Concatenation: a is the reference, b = total << 8 | seq. */
-		if (iei == IEI_CONCAT8 || iei == IEI_CONCAT16) {
-			w = 1u + iei / IEI_CONCAT16;
-			wb = 2;
-		} else if (iei == IEI_PORT8 || iei == IEI_PORT16) {
-			w = wb = iei - (IEI_PORT8 - 1u);
-		} else {
-			continue; /* any other IE is skipped by its length */
-		}
-		if (ud[i + 1] != w + wb)
+		len = d[1];
+		i += 2u + len;
+		/* x = the length - 1 of IEs 0x00 (3), 0x04 (2), 0x05 (4) and
+		 * 0x08 (4), two bits per IEI in 0x30D02; 0: any other IE,
+		 * skipped by its length */
+		x = iei <= IEI_CONCAT16 ? 0x30D02u >> 2u * iei & 3u : 0u;
+		if (!x)
+			continue;
+		if (len != x + 1u)
 			return OMACP_E_UDH;
-		d = ud + i + 2u;
-		a = be(d, w);
-		b = be(d + w, wb);
-		if (iei == IEI_CONCAT8 || iei == IEI_CONCAT16) {
-			out->has_concat = 1;
-			out->ref16 = (int)w - 1;
-			out->ref = (uint16_t)a;
-			out->total = (uint8_t)(b >> 8);
-			out->seq = (uint8_t)b;
+		/* The fields as one number: the reference or destination port
+		 * in the upper 16 bits, total << 8 | seq or the source port in
+		 * the lower (an 8-bit port is shifted up by 16, not 8). */
+#ifdef __OPTIMIZE_SIZE__
+		v = 0;
+		for (unsigned j = 0; j < len; j++)
+			v = v << (iei == IEI_PORT8 ? 16u : 8u) | d[2u + j];
+#else
+		/* the same, unrolled (len 2: the 8-bit port IE) */
+		if (len == 2u) {
+			v = (unsigned)d[2] << 16 | d[3];
 		} else {
+			v = (unsigned)d[2] << 16 | (unsigned)d[3] << 8 | d[4];
+			if (len == 4u)
+				v = v << 8 | d[5];
+		}
+#endif
+		if (iei & IEI_PORT8) { /* 0x04 or 0x05 */
 			out->has_ports = 1;
-			out->dst_port = (uint16_t)a;
-			out->src_port = (uint16_t)b;
+			out->dst_port = (uint16_t)(v >> 16);
+			out->src_port = (uint16_t)v;
+		} else {
+			out->has_concat = 1;
+			out->ref16 = (int)(iei >> 3); /* 0x08 */
+			out->ref = (uint16_t)(v >> 16);
+			out->total = (uint8_t)(v >> 8);
+			out->seq = (uint8_t)v;
 		}
 	}
 	out->udh.ptr = ud;
 	out->udh.len = end;
 	out->payload.ptr = ud + end;
 	out->payload.len = n - end;
-	if (out->has_concat &&
-	    (out->total == 0 || out->seq == 0 || out->seq > out->total))
+	/* seq 0 or above total (which covers total 0) */
+	if (out->has_concat && (unsigned)out->seq - 1u >= out->total)
 		return OMACP_E_CONCAT;
 	return OMACP_OK;
 }

@@ -22,13 +22,14 @@
 #define HDR_INITIATOR 0x31u
 #define HDR_PUSH_FLAG 0x34u
 
-/* The cursor: bytes p..end, and a sticky error.  A failed read sets bad,
- * moves p to end and returns 0, so the parse runs on without a check after
- * every call; the caller tests bad once.  end is narrowed to the innermost
- * block (headers, content-type value) and restored after it. */
+/* The cursor: bytes p..end, and a sticky error.  A failed read sets bad
+ * (to end: one register stored twice is smaller than a flag), moves p to
+ * end and returns 0, so the parse runs on without a check after every
+ * call; the caller tests bad once.  end is narrowed to the innermost block
+ * (headers, content-type value) and restored after it. */
 typedef struct cur {
 	const uint8_t *p, *end;
-	int bad;
+	const uint8_t *bad; /* NULL, or the end of the block a read failed in */
 } cur;
 
 static size_t left(const cur *c)
@@ -38,8 +39,7 @@ static size_t left(const cur *c)
 
 static unsigned fail(cur *c)
 {
-	c->bad = 1;
-	c->p = c->end;
+	c->p = c->bad = c->end;
 	return 0;
 }
 
@@ -60,7 +60,7 @@ static uint32_t uintvar(cur *c)
 {
 	uint32_t acc = 0;
 	unsigned k, b;
-	for (k = 0; k < 5u && acc <= 0x01FFFFFFu; k++) {
+	for (k = 0; k < 5u && !(acc >> 25); k++) {
 		b = byte(c);
 		acc = acc << 7 | (b & 0x7Fu);
 		if (!(b & 0x80u))
@@ -79,51 +79,46 @@ static size_t value_len(cur *c)
 	return len <= left(c) ? len : fail(c);
 }
 
-/* Integer-value: Short-integer, or Long-integer (1..30 octets; only values
- * that fit in 32 bits are accepted). */
-static uint32_t integer(cur *c)
+/* Integer-value: Short-integer, or Long-integer of 1..max octets (max 30;
+ * only values that fit in 32 bits are accepted).  max 0: a Short-integer
+ * only (SEC, Push-Flag). */
+static uint32_t integer(cur *c, unsigned max)
 {
-	unsigned b = byte(c), k;
+	unsigned b = byte(c);
 	uint32_t acc = 0;
-	if (b & 0x80u)
-		return b & 0x7Fu;
-	if (b - 1u >= 30u || b > left(c))
+	const uint8_t *p = c->p;
+	if (b > 0x7Fu)
+		return b - 0x80u;
+	if (b - 1u >= max || b > left(c))
 		return fail(c);
-	for (k = 0; k < b; k++) {
-		if (acc > 0x00FFFFFFu)
+	for (c->p += b; p < c->p; p++) {
+		if (acc >> 24)
 			return fail(c);
-		acc = acc << 8 | *c->p++;
+		acc = acc << 8 | *p;
 	}
 	return acc;
 }
 
-/* Short-integer only (SEC, Push-Flag). */
-static unsigned short_int(cur *c)
-{
-	unsigned b = byte(c);
-	return b & 0x80u ? b & 0x7Fu : fail(c);
-}
-
-#define Q_QUOTE 1u /* Text-value: a leading 0x22 quote is dropped */
-#define Q_7F 2u    /* Text-string: a leading 0x7F quote is dropped */
+/* Quote octets string() drops, tried from the lowest byte up. */
+#define Q_7F 0x7Fu         /* Text-string: a leading 0x7F quote */
+#define Q_QUOTE_7F 0x7F22u /* Text-value: 0x22, then 0x7F */
 
 /* A NUL-terminated string after the optional quotes in `q`: *s gets its
  * characters (without the NUL). */
 static void string(cur *c, omacp_slice *s, unsigned q)
 {
-	const uint8_t *z;
-	if ((q & Q_QUOTE) && peek(c) == 0x22u)
-		c->p++;
-	if ((q & Q_7F) && peek(c) == 0x7Fu)
-		c->p++;
-	z = memchr(c->p, 0, left(c));
-	s->ptr = c->p;
+	const uint8_t *p = c->p, *z;
+	for (; q && p < c->end; q >>= 8)
+		if (*p == (q & 0xFFu))
+			p++;
+	z = memchr(p, 0, (size_t)(c->end - p));
+	s->ptr = p;
 	s->len = 0;
 	if (!z) {
 		fail(c);
 		return;
 	}
-	s->len = (size_t)(z - c->p);
+	s->len = (size_t)(z - p);
 	c->p = z + 1;
 }
 
@@ -152,28 +147,28 @@ static void int_or_text(cur *c, int *code, omacp_slice *s)
 		string(c, s, Q_7F);
 		return;
 	}
-	v = integer(c);
+	v = integer(c, 30);
 	*code = (int)(v > 0x7FFFFFFFu ? fail(c) : v);
 }
 
 /* 1 when the slice equals the NUL-terminated lowercase ASCII word,
  * ignoring the case of the slice. */
-static int eq_nocase(omacp_slice s, const char *w)
+static int eq_nocase(const omacp_slice *s, const char *w)
 {
 	size_t i;
-	for (i = 0; i < s.len; i++) {
-		unsigned ch = s.ptr[i];
+	for (i = 0; i < s->len; i++) {
+		unsigned ch = s->ptr[i];
 		if (ch - 'A' < 26u)
 			ch += 'a' - 'A';
 		if (!w[i] || ch != (unsigned char)w[i])
 			return 0;
 	}
-	return w[s.len] == 0;
+	return w[s->len] == 0;
 }
 
 /* Index of the word equal to s (ignoring case) in `words` (each word
  * lowercase, NUL-terminated, the list ended by an empty word), or -1. */
-static int word_index(omacp_slice s, const char *words)
+static int word_index(const omacp_slice *s, const char *words)
 {
 	int i;
 	for (i = 0; *words; i++) {
@@ -200,16 +195,16 @@ static void param(cur *c, omacp_push *out)
 	if (b - 0x20u < 0x60u) {
 		string(c, &t, 0);
 		/* SEC -> PARAM_SEC, MAC -> PARAM_MAC, other -> 0x10 (no code) */
-		id = (uint32_t)(word_index(t, "sec\0mac\0") + (int)PARAM_SEC);
+		id = (uint32_t)(word_index(&t, "sec\0mac\0") + (int)PARAM_SEC);
 		b = peek(c);
-		if ((b & 0x80u) || b - 1u < 30u)
-			num = integer(c);
+		if (b > 0x7Fu || b - 1u < 30u)
+			num = integer(c, 30);
 		else
 			is_int = 0;
 	} else {
-		id = integer(c);
+		id = integer(c, 30);
 		if (id == PARAM_SEC)
-			num = short_int(c);
+			num = integer(c, 0);
 		else if (id == PARAM_MAC)
 			is_int = 0;
 		else if (id == PARAM_Q)
@@ -218,10 +213,10 @@ static void param(cur *c, omacp_push *out)
 			skip(c); /* charset and every other parameter */
 	}
 	if (!is_int)
-		string(c, &t, Q_QUOTE | Q_7F);
+		string(c, &t, Q_QUOTE_7F);
 	if (id == PARAM_SEC) {
 		if (!is_int) { /* "0".."3", or the method names in SEC order */
-			int w = word_index(t, "0\0" "1\0" "2\0" "3\0" "netwpin\0"
+			int w = word_index(&t, "0\0" "1\0" "2\0" "3\0" "netwpin\0"
 			                   "userpin\0" "usernetwpin\0" "userpinmac\0");
 			num = (unsigned)w;
 			if (num > 3u)
@@ -242,7 +237,7 @@ static void param(cur *c, omacp_push *out)
  * as it is) or general form (Value-length, media type, parameters). */
 static void content_type(cur *c, omacp_push *out)
 {
-	unsigned b = peek(c);
+	unsigned b = *c->p; /* headers length >= 1 */
 	if (b < 0x20u) {
 		const uint8_t *outer = c->end;
 		size_t len = value_len(c);
@@ -255,7 +250,7 @@ static void content_type(cur *c, omacp_push *out)
 		string(c, &out->content_type, 0);
 	} else {
 		c->p++;
-		out->content_type_code = (int)(b & 0x7Fu);
+		out->content_type_code = (int)(b - 0x80u);
 	}
 }
 
@@ -266,7 +261,7 @@ static void content_type(cur *c, omacp_push *out)
 static void header(cur *c, omacp_push *out, unsigned *page)
 {
 	omacp_slice s;
-	unsigned b = byte(c);
+	unsigned b = *c->p++; /* the caller has checked p < end */
 
 	if (b == 0x7Fu) { /* shift delimiter + page identity */
 		*page = byte(c);
@@ -279,7 +274,7 @@ static void header(cur *c, omacp_push *out, unsigned *page)
 	} else if (*page != 1u) {
 		skip(c);
 	} else {
-		switch (b & 0x7Fu) {
+		switch (b - 0x80u) {
 		case HDR_APP_ID:
 			out->has_app_id = 1;
 			int_or_text(c, &out->app_id_code, &out->app_id_uri);
@@ -289,11 +284,11 @@ static void header(cur *c, omacp_push *out, unsigned *page)
 			string(c, &out->initiator, Q_7F);
 			break;
 		case HDR_PUSH_FLAG:
-			out->push_flag = (int)short_int(c);
+			out->push_flag = (int)integer(c, 0);
 			break;
 		case HDR_CONTENT_LENGTH:
 			out->has_content_length = 1;
-			out->content_length = integer(c);
+			out->content_length = integer(c, 30);
 			break;
 		default:
 			skip(c);
@@ -324,9 +319,9 @@ omacp_err omacp_push_decode(const uint8_t *pdu, size_t n, omacp_push *out)
 		return OMACP_E_WSP_PDU_TYPE;
 	c.p = pdu + 2;
 	c.end = pdu + n;
-	c.bad = 0;
+	c.bad = NULL;
 	hlen = uintvar(&c);
-	if (c.bad || hlen == 0 || hlen > left(&c))
+	if ((size_t)hlen - 1u >= left(&c)) /* 0, past the end, or bad (left 0) */
 		return OMACP_E_WSP;
 	c.end = c.p + hlen;
 	out->headers.ptr = c.p;
@@ -337,7 +332,7 @@ omacp_err omacp_push_decode(const uint8_t *pdu, size_t n, omacp_push *out)
 	if (c.bad)
 		return OMACP_E_WSP;
 	out->body.ptr = c.end;
-	out->body.len = n - (size_t)(c.end - pdu);
+	out->body.len = (size_t)(pdu + n - c.end);
 	return OMACP_OK;
 }
 
@@ -348,6 +343,6 @@ int omacp_push_is_provisioning(const omacp_push *p)
 	if (p->content_type_code >= 0)
 		return p->content_type_code == (int)OMACP_CT_CONNECTIVITY_XML ||
 		       p->content_type_code == (int)OMACP_CT_CONNECTIVITY_WBXML;
-	return word_index(p->content_type, "application/vnd.wap.connectivity-wbxml\0"
+	return word_index(&p->content_type, "application/vnd.wap.connectivity-wbxml\0"
 	                  "text/vnd.wap.connectivity-xml\0") >= 0;
 }

@@ -1040,6 +1040,46 @@ static void test_segment_callback_error(void **state)
 	assert_int_equal(omacp_sms_segment(pdu, sizeof pdu, NULL, stop_fn, NULL), OMACP_E_NOMEM);
 }
 
+/* Every field of the key tells messages apart: 8- and 16-bit reference of
+ * the same value, the source port; a failed init leaves nothing pending
+ * and a reassembler that refuses segments. */
+static void test_reasm_key_fields(void **state)
+{
+	static const char *const sms[] = {
+		"0B05040B8423F0000305" "0201" "A1",
+		"0C05040B8423F008040005" "0201" "B1",
+		"0B05040B840000000305" "0201" "C1",
+		"0C05040B8423F008040005" "0202" "B2",
+		"0B05040B840000000305" "0202" "C2",
+		"0B05040B8423F0000305" "0202" "A2",
+	};
+	static const uint8_t first[3] = { 0xB1, 0xC1, 0xA1 };
+	uint8_t work[OMACP_REASM_WORK_BYTES(4, 2)];
+	omacp_reasm r;
+	omacp_slice d;
+	size_t n;
+	uint8_t *b;
+	unsigned i;
+	(void)state;
+	assert_int_equal(omacp_reasm_init(&r, work, sizeof work, 4, 2, NULL), OMACP_OK);
+	for (i = 0; i < 6; i++) {
+		b = tu_unhex(sms[i], &n);
+		assert_int_equal(omacp_reasm_feed(&r, "+4912", b, n, 7, &d), i < 3 ? OMACP_MORE : OMACP_OK);
+		if (i >= 3) {
+			assert_int_equal(d.len, 2);
+			assert_int_equal(d.ptr[0], first[i - 3]);
+			assert_int_equal(d.ptr[1], b[n - 1]);
+		}
+		assert_int_equal(omacp_reasm_pending(&r), i < 3 ? i + 1 : 5 - i);
+		free(b);
+	}
+	assert_int_equal(omacp_reasm_init(&r, NULL, sizeof work, 4, 2, NULL), OMACP_E_NOMEM);
+	assert_int_equal(omacp_reasm_pending(&r), 0);
+	b = tu_unhex(sms[0], &n);
+	assert_int_equal(omacp_reasm_feed(&r, "+4912", b, n, 7, &d), OMACP_E_ARG);
+	free(b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1060,6 +1100,7 @@ int main(void)
 		cmocka_unit_test(test_reasm_flood),
 		cmocka_unit_test(test_segment_sizes),
 		cmocka_unit_test(test_segment_callback_error),
+		cmocka_unit_test(test_reasm_key_fields),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -81,12 +81,10 @@ typedef struct omacp_reasm_config {
 
 typedef struct omacp_reasm {
 	/* private */
-	uint8_t *work_;
+	uint8_t *work_, *end_;    /* the slots: work_ .. end_                */
 	size_t slot_bytes_;
-	unsigned n_slots_, max_segs_;
-	const uint16_t *ports_;   /* NULL: the default {2948}                */
-	size_t n_ports_;
-	uint32_t expiry_;
+	unsigned max_segs_;
+	omacp_reasm_config cfg_;  /* ports NULL: the default {2948}          */
 	uint32_t order_;          /* arrival counter of first segments       */
 } omacp_reasm;
 
