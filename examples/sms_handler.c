@@ -214,5 +214,7 @@ int main(int argc, char **argv)
 	printf("after reboot: %u TPS, %u PPG, state blob %zu bytes\n",
 	       (unsigned)omacp_client_state(&client)->n_tps,
 	       (unsigned)omacp_client_state(&client)->n_ppgs, flash_len);
+	/* Shutting down: the client holds the IMSI and key material. */
+	omacp_client_wipe(&client);
 	return e == OMACP_ACCEPTED ? 0 : 1;
 }

@@ -90,6 +90,12 @@ omacp_err omacp_client_init(omacp_client *c, const omacp_client_config *cfg,
 	return OMACP_OK;
 }
 
+void omacp_client_wipe(omacp_client *c)
+{
+	if (c != NULL)
+		mbedtls_platform_zeroize(c, sizeof *c);
+}
+
 /* ------------------------------------------------------------ helpers */
 
 /* Serialize st and hand it to the host.  OMACP_OK when stored. */

@@ -713,6 +713,31 @@ static void test_init_failure_wipes_key(void **st)
 	free(d);
 }
 
+/* omacp_client_wipe: a working client (IMSI, prepared key) becomes all
+ * zero and unusable, and can be initialised again. */
+static void test_wipe(void **st)
+{
+	static const omacp_client zero;
+	handset *d = hs_new(NULL, 0, OMACP_OK);
+	omacp_client_config cfg;
+	(void)st;
+	omacp_client_config_init(&cfg);
+	cfg.imsi = IMSI;
+	cfg.save_state = host_save;
+	cfg.user = &d->h;
+	assert_int_equal(omacp_client_init(&d->c, &cfg, d->work, sizeof d->work,
+	                                   NULL, 0), OMACP_OK);
+	assert_memory_not_equal(&d->c, &zero, sizeof zero);
+	omacp_client_wipe(&d->c);
+	assert_memory_equal(&d->c, &zero, sizeof zero);
+	assert_int_equal(omacp_client_cancel_pin(&d->c), OMACP_E_STATE);
+	omacp_client_wipe(NULL);
+	assert_int_equal(omacp_client_init(&d->c, &cfg, d->work, sizeof d->work,
+	                                   NULL, 0), OMACP_OK);
+	assert_int_equal(omacp_client_cancel_pin(&d->c), OMACP_E_NO_PENDING);
+	free(d);
+}
+
 static void test_segments_any_order(void **st)
 {
 	uint8_t blob[OMACP_STATE_BLOB_MAX];
@@ -1195,6 +1220,7 @@ int main(void)
 		cmocka_unit_test(test_dense_document_nomem),
 		cmocka_unit_test(test_result_document),
 		cmocka_unit_test(test_init_failure_wipes_key),
+		cmocka_unit_test(test_wipe),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -52,8 +52,8 @@
  *
  * Secrets: the client keeps the IMSI and the HMAC state derived from it
  * (key material).  omacp_client_init clears any previous content of c and
- * leaves c all zero when it fails; a host that stops using a client should
- * wipe it too (mbedtls_platform_zeroize(c, sizeof *c)).
+ * leaves c all zero when it fails; a host that stops using a client wipes
+ * it with omacp_client_wipe.
  *
  * State: the client keeps the current state (state.h).  Every change of it
  * (an accepted document, a pending PIN message, a spent PIN attempt, a
@@ -268,6 +268,14 @@ typedef struct omacp_client {
 omacp_err omacp_client_init(omacp_client *c, const omacp_client_config *cfg,
                             uint8_t *work, size_t work_len,
                             const uint8_t *blob, size_t blob_len);
+
+/*
+ * Discard c: every byte of it is set to zero in a way the compiler does not
+ * drop (the IMSI, the prepared NETWPIN key, the states).  The workspace is
+ * not touched (it holds messages, no keys).  c may be initialised again;
+ * every other call returns OMACP_E_STATE until then.  c NULL: nothing.
+ */
+void omacp_client_wipe(omacp_client *c);
 
 /*
  * Feed one SMS: ud[0..ud_len) is its TP-UD including the UDH (TP-UDHI set),
