@@ -35,10 +35,12 @@ enum {
 	/* runs */
 	S_STRTBL, S_STRI, S_OPAQUE
 };
-/* What an mb_u_int32 is read for (header fields first). */
+/* What an mb_u_int32 is read for (header fields first; then the body
+ * ones, numbered so that token() computes them: M_ENTITY + (c >> 6) for
+ * ENTITY 0x02, STR_T 0x83, OPAQUE 0xC3, and M_LITTAG + the attr flag). */
 enum {
-	M_PUBID, M_PUBIDX, M_CHARSET, M_STRLEN, M_STRT, M_ENTITY, M_OPQLEN,
-	M_LITTAG, M_LITATTR
+	M_PUBID, M_PUBIDX, M_CHARSET, M_STRLEN,
+	M_ENTITY, M_STRT = M_ENTITY + 2, M_OPQLEN, M_LITTAG, M_LITATTR
 };
 /* Attribute value modes: no part yet, one part in stable storage (token
  * strings, string table or stable input), copied to the value area. */
@@ -101,11 +103,12 @@ static void read_mb(omacp_wbxml_decoder *d, unsigned purpose)
 	d->sub_ = (uint8_t)purpose;
 }
 
-/* A header field (an mb_u_int32) starts at the next byte. */
+/* A header field (an mb_u_int32) starts at the next byte (called when the
+ * previous field ends: the state is S_MB already). */
 static void read_field(omacp_wbxml_decoder *d, unsigned purpose)
 {
 	d->tok_off_ = d->off_ + 1;
-	read_mb(d, purpose);
+	d->sub_ = (uint8_t)purpose;
 }
 
 /* Token string k. */
@@ -136,21 +139,24 @@ static const uint8_t *strtbl_str(const omacp_wbxml_decoder *d, uint32_t off,
 /* ------------------------------------------------------------ events */
 
 /*
- * Hand an event to the consumer: START carries the attributes (which are
- * then used up), END none.  A consumer's error stops decoding, at the token
- * that completed the element.
+ * Hand the event of open level k (open_[k], open_off_[k]) to the consumer:
+ * START carries the attributes (which are then used up), END none.  A
+ * consumer's error stops decoding, at the token that completed the element.
  */
+#ifndef __OPTIMIZE_SIZE__
+__attribute__((always_inline)) inline /* speed: into both callers */
+#endif
 static omacp_err emit(omacp_wbxml_decoder *d, omacp_event_kind kind,
-                      unsigned elem, unsigned depth, size_t off)
+                      unsigned k)
 {
 	omacp_event ev;
 	omacp_err r = OMACP_OK;
 	ev.kind = kind;
-	ev.elem = (omacp_elem)elem;
-	ev.depth = depth;
+	ev.elem = (omacp_elem)d->open_[k];
+	ev.depth = k;
 	ev.n_attrs = d->n_attrs_;
 	ev.attrs = ev.n_attrs ? d->attrs_ : NULL;
-	ev.offset = off;
+	ev.offset = d->open_off_[k];
 	d->n_attrs_ = 0;
 	if (d->fn_)
 		r = d->fn_(d->user_, &ev);
@@ -158,42 +164,50 @@ static omacp_err emit(omacp_wbxml_decoder *d, omacp_event_kind kind,
 }
 
 /* The innermost open element ends. */
+#ifdef __OPTIMIZE_SIZE__
+__attribute__((noinline)) /* two call sites: smaller out of line */
+#endif
 static omacp_err close_elem(omacp_wbxml_decoder *d)
 {
 	unsigned k = --d->depth_;
 	d->st_ = k ? S_TAG : S_DONE;
-	return emit(d, OMACP_EV_END, d->open_[k], k, d->open_off_[k]);
+	return emit(d, OMACP_EV_END, k);
 }
 
 /* The attribute list (if any) is complete: START, and END if empty. */
 static omacp_err element_ready(omacp_wbxml_decoder *d)
 {
-	unsigned k = d->depth_;
-	omacp_err e = emit(d, OMACP_EV_START, d->cur_elem_, k, d->cur_off_);
-	d->st_ = S_TAG;
-	d->open_[k] = d->cur_elem_;
-	d->open_off_[k] = d->cur_off_;
+	unsigned k = d->depth_; /* (tag() filled open_[k], open_off_[k]) */
+	omacp_err e;
 	d->depth_ = (uint8_t)(k + 1);
+	d->st_ = S_TAG;
+	e = emit(d, OMACP_EV_START, k);
 	if (e != OMACP_OK || (d->cur_flags_ & 0x40)) /* content follows */
 		return e;
 	return close_elem(d);
 }
 
 /* A tag token (or LITERAL*) c naming `elem` (0: none). */
+#ifdef __OPTIMIZE_SIZE__
+__attribute__((noinline)) /* two call sites: smaller out of line */
+#else
+__attribute__((always_inline)) inline /* speed */
+#endif
 static omacp_err tag(omacp_wbxml_decoder *d, unsigned elem, unsigned c)
 {
+	unsigned k = d->depth_;
 	if (elem == OMACP_ELEM_NONE)
 		return bad_token(d, c);
 	if ((elem == OMACP_ELEM_DOC) == d->root_seen_)
 		return OMACP_E_WBXML_STRUCTURE;
-	if (d->depth_ > OMACP_MAX_DEPTH)
+	if (k > OMACP_MAX_DEPTH)
 		return OMACP_E_WBXML_DEPTH;
 	d->root_seen_ = 1;
-	d->cur_elem_ = (uint8_t)elem;
+	/* the next level: opened by element_ready() */
+	d->open_[k] = (uint8_t)elem;
+	d->open_off_[k] = d->tok_off_;
 	d->cur_flags_ = (uint8_t)c;
-	d->cur_off_ = d->tok_off_;
-	d->n_attrs_ = 0;
-	d->val_len_ = 0;
+	d->val_len_ = 0; /* (n_attrs_ is 0 in S_TAG: every event clears it) */
 	if (!(c & 0x80))
 		return element_ready(d);
 	d->st_ = S_ATTR;
@@ -210,11 +224,11 @@ __attribute__((noinline)) /* two call sites: smaller out of line */
 static omacp_err attr_open(omacp_wbxml_decoder *d, const uint8_t *name,
                            size_t nlen, unsigned pref)
 {
-	size_t k = d->n_attrs_;
-	omacp_attr *a = &d->attrs_[k];
-	if (k == OMACP_MAX_ATTRS)
+	omacp_attr *a = d->attrs_ + d->n_attrs_;
+	if (a == d->attrs_ + OMACP_MAX_ATTRS)
 		return OMACP_E_LIMIT;
-	d->n_attrs_ = k + 1;
+	d->n_attrs_++;
+	d->attr_ = a;
 	a->name.ptr = name;
 	a->name.len = nlen;
 	a->value.ptr = tstr(pref, &a->value.len);
@@ -225,7 +239,7 @@ static omacp_err attr_open(omacp_wbxml_decoder *d, const uint8_t *name,
 /* The attribute being decoded. */
 static omacp_attr *cur_attr(omacp_wbxml_decoder *d)
 {
-	return &d->attrs_[d->n_attrs_ - 1];
+	return d->attr_;
 }
 
 /*
@@ -255,6 +269,9 @@ static omacp_err append(omacp_wbxml_decoder *d, const uint8_t *p, size_t n)
 }
 
 /* A value part that lives in stable storage (token or string table). */
+#ifdef __OPTIMIZE_SIZE__
+__attribute__((noinline)) /* two call sites: smaller out of line */
+#endif
 static omacp_err part_static(omacp_wbxml_decoder *d, const uint8_t *p, size_t n)
 {
 	omacp_attr *a = cur_attr(d);
@@ -353,11 +370,13 @@ static omacp_err mb_done(omacp_wbxml_decoder *d, uint32_t v)
 	const uint8_t *s;
 	size_t n;
 	unsigned sub = d->sub_;
+	if (sub >= M_ENTITY) /* a value part or a literal name: back to the body */
+		d->st_ = S_ATTR;
 	switch (sub) {
 	case M_PUBID:
 		d->hdr_.public_id = v;
 		if (v == 0) {
-			read_mb(d, M_PUBIDX);
+			d->sub_ = M_PUBIDX; /* (the state is S_MB) */
 			return OMACP_OK;
 		}
 		if (v != 0x0B && !(v == 0x01 && (d->flags_ & OMACP_WBXML_ASSUME_PROV)))
@@ -378,14 +397,13 @@ static omacp_err mb_done(omacp_wbxml_decoder *d, uint32_t v)
 		d->st_ = S_STRTBL;
 		return v ? OMACP_OK : strtbl_done(d);
 	case M_ENTITY:
-		d->st_ = S_ATTR;
 		return entity(d, v);
 	case M_OPQLEN:
-		d->st_ = v ? S_OPAQUE : S_ATTR;
+		if (v)
+			d->st_ = S_OPAQUE;
 		d->remaining_ = v;
 		return append(d, NULL, 0);
 	default: /* STR_T, LITERAL: a string-table reference */
-		d->st_ = S_ATTR;
 		s = strtbl_str(d, v, &n);
 		if (!s)
 			return OMACP_E_WBXML_STRTBL;
@@ -470,12 +488,9 @@ static omacp_err token(omacp_wbxml_decoder *d, unsigned c)
 		 * elements; in S_TAG n_attrs_ is 0), or outside an attribute */
 		if (!d->n_attrs_)
 			return OMACP_E_WBXML_STRUCTURE;
-		if (c == OMACP__WB_STR_I) {
+		read_mb(d, M_ENTITY + (c >> 6)); /* (sub_ unused in S_STRI) */
+		if (c == OMACP__WB_STR_I)
 			d->st_ = S_STRI;
-		} else {
-			read_mb(d, c == OMACP__WB_ENTITY ? M_ENTITY :
-			           c == OMACP__WB_STR_T ? M_STRT : M_OPQLEN);
-		}
 		return OMACP_OK;
 	case 0x44: case 0x84: case 0xC4: /* LITERAL_C, _A, _AC: tags only */
 		if (attr)
@@ -483,7 +498,7 @@ static omacp_err token(omacp_wbxml_decoder *d, unsigned c)
 		/* fall through */
 	case OMACP__WB_LITERAL:
 		d->tok_ = (uint8_t)c;
-		read_mb(d, attr ? M_LITATTR : M_LITTAG);
+		read_mb(d, M_LITTAG + attr);
 		return OMACP_OK;
 	default: /* EXT_*, PI */
 		break;

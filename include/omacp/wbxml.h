@@ -99,10 +99,11 @@ typedef struct omacp_wbxml_decoder {
 	uint8_t root_seen_;
 	uint8_t hdr_done_;     /* the header and string table were read */
 	uint8_t depth_;        /* open elements */
-	uint8_t cur_elem_, cur_flags_;
+	uint8_t cur_flags_;    /* tag token of the element being opened */
 	uint8_t mb_len_;
 	uint8_t tok_;          /* token being decoded (LITERAL* flags) */
 	uint8_t utf_[3];       /* incremental UTF-8 check: need (0 between runs), low, high */
+	omacp_attr *attr_;     /* the attribute being decoded (attrs_[n_attrs_ - 1]) */
 	omacp_err err_;
 	omacp_wbxml_header hdr_;
 	size_t off_;           /* offset of the next byte */
@@ -116,13 +117,13 @@ typedef struct omacp_wbxml_decoder {
 	void *user_;
 	uint32_t mb_;          /* mb_u_int32 being read */
 	size_t remaining_;     /* OPAQUE bytes still to read */
-	size_t cur_off_;
 	size_t strtbl_got_;
 	size_t err_off_;
 	int err_token_;
 	unsigned flags_;
 	uint32_t pubidx_;      /* public id string index (public id 0) */
-	uint8_t open_[OMACP_MAX_DEPTH + 1];  /* element of each open level */
+	/* element and offset of each open level, and of the one being opened */
+	uint8_t open_[OMACP_MAX_DEPTH + 1];
 	size_t open_off_[OMACP_MAX_DEPTH + 1];
 	omacp_attr attrs_[OMACP_MAX_ATTRS];
 } omacp_wbxml_decoder;
