@@ -127,7 +127,7 @@ typedef omacp_err (*omacp_write_fn)(void *user, const uint8_t *p, size_t n);
  * of omacp_xml_writer, so of its size; at least 2 * OMACP_MAX_DEPTH + 64
  * and 96).  The writer is meant for hosts; firmware can lower it. */
 #ifndef OMACP_XML_WRITE_BUF
-#define OMACP_XML_WRITE_BUF 512
+#define OMACP_XML_WRITE_BUF 1024 /* the XML of most corpus documents in one or two */
 #endif
 
 typedef struct omacp_xml_writer {
