@@ -127,14 +127,17 @@ extern "C" {
 
 /*
  * WBXML decoder scratch for a body of up to m bytes on the first attempt:
- * a string table of m/4 bytes and 48 bytes of values of one element (the
- * corpus needs at most 93 bytes in all, at m = 289).  The scratch and the
- * arena are one region: when the decoder alone runs out (a long value, a
- * big string table), the client decodes once more with the decoder scratch
- * grown to the body's size (the string table and the inline values of one
- * element are disjoint parts of the body, so that always suffices unless a
- * value is built of several token / string-table parts) and the arena
- * shrunk by as much, which a document with such long strings can afford.
+ * room for a string table of m/4 bytes and 48 bytes of values of one
+ * element.  The client decodes the whole body at once
+ * (omacp_wbxml_decode), which reads the string table and single inline
+ * strings in place, so in practice only values built of several parts
+ * (e.g. a value token followed by an inline string) use it.  The scratch
+ * and the arena are one region: when the decoder alone runs out, the
+ * client decodes once more with the decoder scratch grown to the body's
+ * size and the arena shrunk by as much.  The arena figures above were
+ * measured when the tree copied every value; the tree now references the
+ * body's inline strings and string table (omacp_doc_builder_keep), so the
+ * same workspace leaves more room than they say.
  */
 #define OMACP_CLIENT_WBXML_BYTES(m) OMACP_WBXML_WORK_BYTES((size_t)(m) / 4u, 48u)
 
