@@ -614,7 +614,7 @@ static omacp_err start_tag(omacp_xml_writer *w, const omacp_event *ev)
 	close_prev = w->open_;
 	d = head_at(w->buf_ + w->len_, close_prev, depth, 0, e);
 	push(w, depth, e);
-	for (ae = a + ev->n_attrs; a < ae; a++) {
+	for (ae = ev->n_attrs ? a + ev->n_attrs : a; a < ae; a++) { /* a may be NULL */
 		const uint8_t *np = a->name.ptr, *vp = a->value.ptr;
 		size_t nl = a->name.len, vl = a->value.len;
 		unsigned r;
