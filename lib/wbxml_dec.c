@@ -251,7 +251,7 @@ static omacp_attr *cur_attr(omacp_wbxml_decoder *d)
 static omacp_err append(omacp_wbxml_decoder *d, const uint8_t *p, size_t n)
 {
 	omacp_attr *a = cur_attr(d);
-	uint8_t *end = d->work_ + d->val_len_;
+	uint8_t *end = d->work_ ? d->work_ + d->val_len_ : NULL; /* no NULL + 0 */
 	size_t old = d->vmode_ == V_COPIED ? 0 : a->value.len;
 	if (old + n > d->work_len_ - d->val_len_)
 		return OMACP_E_NOMEM;

@@ -11,7 +11,9 @@
 #                              found; report in $(FUZZ_B)/cov/
 #   make valgrind              memcheck over the CLI on every vector and every
 #                              regression input: 0 errors, 0 leaks, else fails
-#   make check-sanitize        make check with SANITIZE=1 in $(B)-san
+#   make check-sanitize        make check with SANITIZE=1 in $(B)-san, and again
+#                              with clang in $(B)-san-clang (its UBSan also
+#                              flags NULL + 0, which GCC's does not)
 #   make check-nomalloc        make check with NO_MALLOC=1 in $(B)-nomalloc
 #   make check-m32             make check with CC='gcc -m32' in $(B)-m32 (the
 #                              i386 mbedtls/expat/cmocka come from multiarch
@@ -91,6 +93,7 @@ valgrind: all
 
 check-sanitize:
 	$(MAKE) --no-print-directory B=$(B)-san SANITIZE=1 check
+	$(MAKE) --no-print-directory B=$(B)-san-clang CC=$(FUZZ_CC) SANITIZE=1 check
 
 check-nomalloc:
 	$(MAKE) --no-print-directory B=$(B)-nomalloc NO_MALLOC=1 check
