@@ -10,6 +10,7 @@
 #include <string.h>
 #include <mbedtls/md.h>
 #include "util.h"
+#include "rfc2202.h"
 #include "omacp/sec.h"
 
 /* ------------------------------------------------------------ helpers */
@@ -203,35 +204,10 @@ static void test_vector7_userpinmac(void **state)
 
 static void test_rfc2202(void **state)
 {
-	static const struct {
-		const char *key_hex, *data, *data_hex, *digest;
-	} t[] = {
-		{"0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b", "Hi There", NULL,
-		 "b617318655057264e28bc0b6fb378c8ef146be00"},
-		{"4a656665", "what do ya want for nothing?", NULL,
-		 "effcdf6ae5eb2fa2d27416d5f184df9c259a7c79"},
-		{"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", NULL,
-		 "dddddddddddddddddddddddddddddddddddddddddddddddddd"
-		 "dddddddddddddddddddddddddddddddddddddddddddddddddd",
-		 "125d7342b9ac11cd91a39af48aa17b4f63f175d3"},
-		{"0102030405060708090a0b0c0d0e0f10111213141516171819", NULL,
-		 "cdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcd"
-		 "cdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcd",
-		 "4c9007f4026250c6bc8414f9bf50c86c2d7235da"},
-		{"0c0c0c0c0c0c0c0c0c0c0c0c0c0c0c0c0c0c0c0c", "Test With Truncation", NULL,
-		 "4c1a03424b55e07fe7f27be1d58bb9324a9a5a04"},
-		{"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
-		 "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
-		 "Test Using Larger Than Block-Size Key - Hash Key First", NULL,
-		 "aa4ae5e15272d00e95705637ce8a3b55ed402112"},
-		{"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
-		 "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
-		 "Test Using Larger Than Block-Size Key and Larger Than One Block-Size Data",
-		 NULL, "e8e99d0f45237d786d6bbaa7965c7808bbff1a91"},
-	};
+	const struct rfc2202_case *t = rfc2202;
 	size_t i;
 	(void)state;
-	for (i = 0; i < sizeof t / sizeof t[0]; i++) {
+	for (i = 0; i < sizeof rfc2202 / sizeof rfc2202[0]; i++) {
 		size_t kl, dl = 0;
 		uint8_t *key = tu_unhex(t[i].key_hex, &kl);
 		uint8_t *data = t[i].data ? (uint8_t *)strdup(t[i].data) : tu_unhex(t[i].data_hex, &dl);
@@ -920,31 +896,20 @@ static void test_mac_parse_every_byte(void **state)
  * size, tampering, and the wipe. */
 static void test_hmac_key(void **state)
 {
-	static const struct {
-		const char *key_hex, *data, *digest;
-	} t[] = {
-		{"0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b", "Hi There",
-		 "b617318655057264e28bc0b6fb378c8ef146be00"},
-		{"4a656665", "what do ya want for nothing?",
-		 "effcdf6ae5eb2fa2d27416d5f184df9c259a7c79"},
-		{"0c0c0c0c0c0c0c0c0c0c0c0c0c0c0c0c0c0c0c0c", "Test With Truncation",
-		 "4c1a03424b55e07fe7f27be1d58bb9324a9a5a04"},
-		{"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
-		 "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
-		 "Test Using Larger Than Block-Size Key - Hash Key First",
-		 "aa4ae5e15272d00e95705637ce8a3b55ed402112"},
-	};
+	const struct rfc2202_case *t = rfc2202;
 	static const omacp_hmac_key zero;
 	const mbedtls_md_info_t *md = mbedtls_md_info_from_type(MBEDTLS_MD_SHA1);
 	omacp_hmac_key k;
 	uint8_t key[130], data[200], want[20];
 	size_t i, kl, wl;
 	(void)state;
-	for (i = 0; i < sizeof t / sizeof t[0]; i++) {
+	for (i = 0; i < sizeof rfc2202 / sizeof rfc2202[0]; i++) {
 		uint8_t *kb = tu_unhex(t[i].key_hex, &kl);
 		uint8_t *d = tu_unhex(t[i].digest, &wl);
-		const uint8_t *p = (const uint8_t *)t[i].data;
-		size_t n = strlen(t[i].data);
+		size_t n = 0;
+		uint8_t *p = t[i].data ? (uint8_t *)strdup(t[i].data) : tu_unhex(t[i].data_hex, &n);
+		if (t[i].data)
+			n = strlen(t[i].data);
 		omacp_hmac_key_init(&k, kb, kl);
 		assert_int_equal(omacp_hmac_key_check(&k, p, n, d), 1);
 		assert_int_equal(omacp_hmac_key_check(&k, p, n, d), 1);   /* k reused */
@@ -957,6 +922,7 @@ static void test_hmac_key(void **state)
 		assert_memory_equal(&k, &zero, sizeof k);
 		free(kb);
 		free(d);
+		free(p);
 	}
 	for (i = 0; i < sizeof data; i++)
 		data[i] = (uint8_t)rng();
