@@ -864,25 +864,18 @@ static omacp_err fit_run(fit *f, const msg *m, const char *pin)
 /* The SMS of a Kannel vector (segments.txt). */
 static void kannel_sms(const char *dir, msg *m)
 {
-	size_t len;
-	char *txt = (char *)tu_read(tu_vpath(dir, "segments.txt"), &len), *line, *save;
-	assert_non_null(txt);
+	static uint8_t rec[64 * (1 + OMACP_SMS_UD_MAX)];
+	size_t k = tu_read_sms(dir, rec, sizeof rec), j;
+	assert_true(k > 0);
+	/* room for one more SMS was left: none of the file was dropped */
+	assert_true(k <= sizeof rec - (1 + OMACP_SMS_UD_MAX));
 	m->n = 0;
-	for (line = strtok_r(txt, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		char udh[600], pay[600], hex[1200];
-		unsigned idx;
-		uint8_t *b;
-		size_t bl;
-		if (line[0] == '#' || sscanf(line, "%u %599s %599s", &idx, udh, pay) != 3)
-			continue;
-		snprintf(hex, sizeof hex, "%s%s", udh, pay);
-		b = tu_unhex(hex, &bl);
+	for (j = 0; j < k; j += 1 + rec[j]) {
+		size_t bl = rec[j];
 		assert_true(m->n < 32 && bl <= OMACP_SMS_UD_MAX);
-		memcpy(m->ud[m->n], b, bl);
+		memcpy(m->ud[m->n], rec + j + 1, bl);
 		m->len[m->n++] = bl;
-		free(b);
 	}
-	free(txt);
 }
 
 /* Decode body[0..n) into an arena of exactly arena_len bytes with a WBXML

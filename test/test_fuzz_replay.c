@@ -156,34 +156,6 @@ static void add_vector_files(corpus *c, const char *prefix, const char *file, in
 	tu_free_names(names, n);
 }
 
-/* The SMS of a kannel vector as fuzz records: each record is
- * [u8 len][len bytes of TP-UD = UDH + payload]. */
-static size_t segments_records(const char *dir, uint8_t *out, size_t cap)
-{
-	size_t len, k = 0;
-	char *t = (char *)tu_read(tu_vpath(dir, "segments.txt"), &len), *line, *save = NULL;
-	if (!t)
-		return 0;
-	for (line = strtok_r(t, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		char udh[600], pay[600], hex[1200];
-		unsigned idx;
-		uint8_t *b;
-		size_t bl;
-		if (line[0] == '#' || sscanf(line, "%u %599s %599s", &idx, udh, pay) != 3)
-			continue;
-		snprintf(hex, sizeof hex, "%s%s", udh, pay);
-		b = tu_unhex(hex, &bl);
-		if (b && bl <= 255 && k + 1 + bl <= cap) {
-			out[k++] = (uint8_t)bl;
-			memcpy(out + k, b, bl);
-			k += bl;
-		}
-		free(b);
-	}
-	free(t);
-	return k;
-}
-
 /* A JSON string field "key": "value" (first occurrence) of meta.json, or "". */
 static void meta_string(const char *meta, const char *key, char *out, size_t cap)
 {
@@ -209,7 +181,7 @@ static void seeds_reasm(corpus *c)
 	for (i = 0; i < n; i++) {
 		/* fuzz_reasm (fuzz_push.c): byte 0 picks the originator, then
 		 * [len][TP-UD] records */
-		size_t k = segments_records(names[i], buf + 1, sizeof buf - 1);
+		size_t k = tu_read_sms(names[i], buf + 1, sizeof buf - 1);
 		buf[0] = 0;
 		if (k)
 			corpus_add(c, buf, k + 1, tu_vpath(names[i], "segments.txt"));
@@ -232,7 +204,7 @@ static size_t client_input(const char *dir, unsigned flags, unsigned inject,
 	free(meta);
 	if (!imsi[0])
 		strcpy(imsi, "001010123456789");
-	segs = segments_records(dir, recs, sizeof recs);
+	segs = tu_read_sms(dir, recs, sizeof recs);
 	if (!segs || 5 + strlen(imsi) + pl + 2 + 2 * segs > cap)
 		return 0;
 	out[k++] = (uint8_t)flags;

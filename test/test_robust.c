@@ -367,24 +367,9 @@ static void test_vectors_reject_untouched_accept_once(void **st)
 	(void)st;
 	for (i = 0; i < n; i++) {
 		smsbuf *orig = malloc(sizeof *orig);
-		size_t len, v;
-		char *seg = (char *)tu_read(tu_vpath(names[i], "segments.txt"), &len), *line, *save;
-		orig->n = 0;
-		for (line = strtok_r(seg, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-			char udh[600], pay[600], hex[1200];
-			unsigned idx;
-			uint8_t *bb;
-			size_t bl;
-			if (line[0] == '#' || sscanf(line, "%u %599s %599s", &idx, udh, pay) != 3)
-				continue;
-			snprintf(hex, sizeof hex, "%s%s", udh, pay);
-			bb = tu_unhex(hex, &bl);
-			orig->p[orig->n++] = (uint8_t)bl;
-			memcpy(orig->p + orig->n, bb, bl);
-			orig->n += bl;
-			free(bb);
-		}
-		free(seg);
+		size_t v;
+		orig->n = tu_read_sms(names[i], orig->p, sizeof orig->p);
+		assert_true(orig->n > 0);
 		/* variant 0: as sent; 1..: one byte of the last SMS changed */
 		for (v = 0; v < 24; v++) {
 			smsbuf *b = malloc(sizeof *b);

@@ -132,3 +132,29 @@ void tu_free_names(char **names, size_t n)
 		free(names[i]);
 	free(names);
 }
+
+size_t tu_read_sms(const char *dir, uint8_t *out, size_t cap)
+{
+	size_t len, k = 0;
+	char *t = (char *)tu_read(tu_vpath(dir, "segments.txt"), &len), *line, *save = NULL;
+	if (!t)
+		return 0;
+	for (line = strtok_r(t, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		char udh[600], pay[600], hex[1200];
+		unsigned idx;
+		uint8_t *b;
+		size_t bl;
+		if (line[0] == '#' || sscanf(line, "%u %599s %599s", &idx, udh, pay) != 3)
+			continue;
+		snprintf(hex, sizeof hex, "%s%s", udh, pay);
+		b = tu_unhex(hex, &bl);
+		if (b && bl <= 255 && k + 1 + bl <= cap) {
+			out[k++] = (uint8_t)bl;
+			memcpy(out + k, b, bl);
+			k += bl;
+		}
+		free(b);
+	}
+	free(t);
+	return k;
+}

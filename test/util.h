@@ -27,6 +27,12 @@ uint8_t *tu_unhex(const char *hex, size_t *len);
 size_t tu_list_vectors(const char *prefix, char ***names);
 void tu_free_names(char **names, size_t n);
 
+/* The SMS of vector `dir` (its segments.txt: "INDEX UDH PAYLOAD" lines in
+ * hex, '#' comments) as records [u8 len][len bytes of TP-UD = UDH + payload]
+ * in out[0..cap).  Returns the bytes written; 0 when the file is missing.
+ * An SMS whose record does not fit (or is over 255 bytes) is left out. */
+size_t tu_read_sms(const char *dir, uint8_t *out, size_t cap);
+
 /* Path helper: returns a static buffer "VECTORS/dir/file". */
 const char *tu_vpath(const char *dir, const char *file);
 
