@@ -127,6 +127,24 @@ static int kept(const omacp_doc_builder *b, const uint8_t *s, size_t n)
 	       (uintptr_t)s - (uintptr_t)b->keep_ <= b->keep_len_ - n;
 }
 
+/* Where the tree keeps s[0..n), n > 0: in place when it lies in the kept
+ * region, else a copy at the top of the arena (*free_ and *top move); NULL
+ * when it does not fit. */
+static inline const uint8_t *place(const omacp_doc_builder *b, const uint8_t *s,
+                                   size_t n, size_t *free_, size_t *top)
+{
+	uint8_t *d;
+	if (kept(b, s, n))
+		return s;
+	if (n > *free_)
+		return NULL;
+	*free_ -= n;
+	*top += n;
+	d = b->base_ + (b->cap_ - *top);
+	memcpy(d, s, n);
+	return d;
+}
+
 static omacp_err set_err(omacp_doc_builder *b, omacp_err e)
 {
 	b->err_ = e;
@@ -190,29 +208,12 @@ static omacp_err on_start(omacp_doc_builder *b, const omacp_event *ev)
 		if ((nl && !a->name.ptr) || (vl && !a->value.ptr))
 			return set_err(b, OMACP_E_ARG);
 		np = (const uint8_t *)attr_lookup(a->name.ptr, nl);
-		if (!np) {
+		if (!np && nl && !(np = place(b, a->name.ptr, nl, &free_, &top)))
+			return nomem(b, in, i + 1, na);
+		if (!np)
 			np = empty_str;
-			if (nl && kept(b, a->name.ptr, nl)) {
-				np = a->name.ptr;
-			} else if (nl) {
-				if (nl > free_)
-					return nomem(b, in, i + 1, na);
-				free_ -= nl;
-				top += nl;
-				np = base + (cap - top);
-				memcpy((void *)(uintptr_t)np, a->name.ptr, nl);
-			}
-		}
-		if (vl && kept(b, a->value.ptr, vl)) {
-			vp = a->value.ptr;
-		} else if (vl) {
-			if (vl > free_)
-				return nomem(b, in, i + 1, na);
-			free_ -= vl;
-			top += vl;
-			vp = base + (cap - top);
-			memcpy((void *)(uintptr_t)vp, a->value.ptr, vl);
-		}
+		if (vl && !(vp = place(b, a->value.ptr, vl, &free_, &top)))
+			return nomem(b, in, i + 1, na);
 		attrs[i].name.ptr = np;
 		attrs[i].name.len = nl;
 		attrs[i].value.ptr = vp;
