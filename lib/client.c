@@ -80,7 +80,7 @@ omacp_err omacp_client_init(omacp_client *c, const omacp_client_config *cfg,
 	if (e == OMACP_OK && blob != NULL && blob_len != 0)
 		e = omacp_state_load(&c->cur_, blob, blob_len);
 	if (e != OMACP_OK) {
-		memset(c, 0, sizeof *c);   /* netkey_ included */
+		omacp_client_wipe(c);   /* the prepared key too */
 		return e;
 	}
 	c->cfg_ = *cfg;
