@@ -94,8 +94,7 @@ void omacp__line_vfmt(omacp__line *l, const char *f, va_list ap)
 			break;
 		}
 		case 'x':
-			line_raw(l, "0x", 2);
-			line_num(l, va_arg(ap, uint32_t), 16);
+			omacp__line_hex(l, va_arg(ap, uint32_t));
 			break;
 		default: /* 'u' */
 			line_num(l, va_arg(ap, uint32_t), 10);
@@ -462,7 +461,7 @@ void omacp__verdict_head(omacp__line *l, char *buf, size_t cap,
 {
 	unsigned k = (sec >= -1 && sec <= 3) ? (unsigned)(sec + 1) : 5u;
 	omacp__line_init(l, buf, cap);
-	line_raw(l, verdict, 8);    /* "accepted", "rejected" or "need-pin" */
+	line_raw(l, verdict, strlen(verdict));   /* the library's own word */
 	LINE_LIT(l, ": ");
 	line_raw(l, sec_names[k].s, sec_names[k].n);
 	LINE_LIT(l, " message from ");
