@@ -213,47 +213,32 @@ static omacp_err refuse(omacp_client *c, int sec, const char *from,
 }
 
 /*
- * Decode the body into the document arena.  XML: arena doc_len_, expat gets
- * the rest.  WBXML: the arena and the decoder scratch are one region; the
- * decoder gets OMACP_CLIENT_WBXML_BYTES at the region's end and the arena
- * everything else.  When the decoder alone runs out (a long value or string
- * table), decode once more with the scratch grown to the body's size and
- * the arena shrunk by as much (client.h).
+ * Decode the body into the document arena.  WBXML: straight into the tree,
+ * the whole region after the reassembly slots being the arena (the tree
+ * points into the body, which outlives it: process() ends with both).
+ * XML: arena doc_len_, expat gets the rest.
  */
 static omacp_err decode_doc(omacp_client *c, const omacp_push *p)
 {
 	omacp_doc_builder b;
 	omacp_err e;
-	uint8_t *end = c->scratch_ + c->scratch_len_, *scr;
 	size_t n = p->body.len;
 
 	/* omacp_push_is_provisioning held: a textual type is one of the two
 	 * names exactly, and only the XML one has 29 bytes */
-	if (p->content_type_code == (int)OMACP_CT_CONNECTIVITY_XML ||
-	    (p->content_type_code == -1 && p->content_type.len == 29u)) {
-		omacp_doc_builder_init(&b, &c->doc_, c->doc_work_, c->doc_len_);
+	if (p->content_type_code != (int)OMACP_CT_CONNECTIVITY_XML &&
+	    !(p->content_type_code == -1 && p->content_type.len == 29u))
+		return omacp_wbxml_decode_doc(p->body.ptr, n, c->cfg_.wbxml_flags,
+		                              &c->doc_, c->doc_work_,
+		                              (size_t)(c->scratch_ + c->scratch_len_ -
+		                                       c->doc_work_), NULL);
+	omacp_doc_builder_init(&b, &c->doc_, c->doc_work_, c->doc_len_);
 #ifndef OMACP_NO_XML
-		e = omacp_xml_parse(p->body.ptr, n, c->scratch_, c->scratch_len_,
-		                    omacp_doc_builder_event, &b, NULL);
+	e = omacp_xml_parse(p->body.ptr, n, c->scratch_, c->scratch_len_,
+	                    omacp_doc_builder_event, &b, NULL);
 #else
-		e = OMACP_E_XML_DISABLED;
+	e = OMACP_E_XML_DISABLED;
 #endif
-	} else {
-		scr = end - OMACP_CLIENT_WBXML_BYTES(OMACP_CLIENT_MSG_MAX(c->cfg_.segs));
-		for (;;) {
-			omacp_doc_builder_init(&b, &c->doc_, c->doc_work_,
-			                       (size_t)(scr - c->doc_work_));
-			/* the body outlives the tree (process() ends with it) */
-			omacp_doc_builder_keep(&b, p->body.ptr, n);
-			e = omacp_wbxml_decode(p->body.ptr, n, scr, (size_t)(end - scr),
-			                       c->cfg_.wbxml_flags, omacp_doc_builder_event,
-			                       &b, NULL);
-			if (e != OMACP_E_NOMEM || b.err_ != OMACP_OK ||
-			    n <= (size_t)(end - scr) || n > (size_t)(end - c->doc_work_))
-				break;
-			scr = end - n;
-		}
-	}
 	if (e == OMACP_OK)
 		e = omacp_doc_builder_finish(&b);
 	else

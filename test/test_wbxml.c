@@ -141,12 +141,43 @@ static void xml_canon(const char *dir, const char *file, sb *out)
 
 static uint8_t g_work[WORK];
 
+static uint8_t g_arena[1 << 16];
+
+/*
+ * omacp_wbxml_decode_doc on the same bytes must agree with the streaming
+ * decoder: the same error at the same offset, or a tree whose walk gives
+ * the same events (with offsets) as the decode did.
+ */
+static void cross_check(const uint8_t *p, size_t n, unsigned flags, omacp_err want,
+                        size_t want_off, const sb *events)
+{
+	omacp_doc doc;
+	size_t off = (size_t)-1;
+	omacp_err e = omacp_wbxml_decode_doc(p, n, flags, &doc, g_arena,
+	                                     sizeof g_arena, &off);
+	if (want == OMACP_E_NOMEM) /* the streaming decoder's workspace */
+		return;
+	if (e != want || (e != OMACP_OK && off != want_off))
+		fail_msg("decode_doc: got %d at %zu, want %d at %zu", e, off, want, want_off);
+	if (e == OMACP_OK) {
+		sb t = { 0 };
+		t.offsets = events->offsets;
+		assert_int_equal(omacp_doc_walk(&doc, rec_cb, &t), OMACP_OK);
+		assert_string_equal(sb_get(&t), events->s ? events->s : "");
+		sb_free(&t);
+	} else {
+		assert_null(doc.root);
+	}
+}
+
 static omacp_err dec(const uint8_t *p, size_t n, unsigned flags, sb *out,
                      size_t *eoff)
 {
 	size_t off = (size_t)-1;
 	omacp_err e = omacp_wbxml_decode(p, n, g_work, sizeof g_work, flags,
 	                                 rec_cb, out, &off);
+	if (!out->stop_after)
+		cross_check(p, n, flags, e, off, out);
 	if (eoff)
 		*eoff = off;
 	return e;
@@ -1088,6 +1119,7 @@ static void expect_token(const char *body, size_t off, int tok)
 	assert_int_equal(omacp_wbxml_feed(&d, p, n), OMACP_E_WBXML_TOKEN);
 	assert_int_equal(omacp_wbxml_error_offset(&d), off);
 	assert_int_equal(omacp_wbxml_error_token(&d), tok);
+	cross_check(p, n, 0, OMACP_E_WBXML_TOKEN, off, &b);
 	free(p);
 	sb_free(&b);
 }
@@ -1125,6 +1157,7 @@ static void test_structure(void **state)
 	/* text content */
 	expect_err_body("45 0378 00 01", OMACP_E_WBXML_STRUCTURE, 5);
 	expect_err_body("45 C6 5501 83 00 01 01", OMACP_E_WBXML_STRUCTURE, 8);
+	expect_err_body("45 C6 5501 03 7800 01 01", OMACP_E_WBXML_STRUCTURE, 8);
 	expect_err_body("45 C3 01 61 01", OMACP_E_WBXML_STRUCTURE, 5);
 	expect_err_body("45 02 41 01", OMACP_E_WBXML_STRUCTURE, 5);
 	/* data after the root */
@@ -1265,6 +1298,67 @@ static void test_callback_stop(void **state)
 	free(p);
 }
 
+/* omacp_wbxml_decode_doc: the arena is all it needs.  Every arena smaller
+ * than the tree is NOMEM with no tree; the tree needs no more than the
+ * builder's (which also copies values built of several parts); a value of
+ * many parts needs no decoder workspace. */
+static void test_decode_doc_arena(void **state)
+{
+	size_t n, off, a, need;
+	uint8_t *p = tu_read_hex(tu_vpath("libwbxml-08_nested_port_services", "wbxml.hex"), &n);
+	omacp_doc doc, ref;
+	omacp_doc_builder b;
+	(void)state;
+	assert_non_null(p);
+	assert_int_equal(omacp_wbxml_decode_doc(p, n, 0, &doc, g_arena, sizeof g_arena, &off),
+	                 OMACP_OK);
+	need = doc.bytes_used;
+	omacp_doc_builder_init(&b, &ref, g_work, sizeof g_work);
+	omacp_doc_builder_keep(&b, p, n);
+	assert_int_equal(omacp_wbxml_decode(p, n, g_arena, sizeof g_arena, 0,
+	                                    omacp_doc_builder_event, &b, NULL), OMACP_OK);
+	assert_int_equal(omacp_doc_builder_finish(&b), OMACP_OK);
+	assert_true(omacp_doc_equal(&doc, &ref));
+	assert_true(need <= ref.bytes_used);
+	for (a = 0; a < need; a++) {
+		off = 0;
+		assert_int_equal(omacp_wbxml_decode_doc(p, n, 0, &doc, g_arena, a, &off),
+		                 OMACP_E_NOMEM);
+		assert_null(doc.root);
+		assert_true(off > 0 && off < n);
+	}
+	assert_int_equal(omacp_wbxml_decode_doc(p, n, 0, &doc, g_arena, need, NULL), OMACP_OK);
+	assert_int_equal(omacp_wbxml_decode_doc(p, n, 0, NULL, g_arena, need, NULL), OMACP_E_ARG);
+	free(p);
+	{
+		/* <parm name="x" value="ABAB...AB"/>: 40 parts of 2 bytes, then
+		 * one of 3 bytes (ENTITY U+20AC) */
+		char body[512] = "45 87 05 03 7800 06", want[256] = "S wap-provisioningdoc 0\nS parm 1 name=\"x\" value=\"";
+		int i;
+		for (i = 0; i < 40; i++)
+			strcat(body, " 03 414200");
+		strcat(body, " 02 C12C 01 01");
+		for (i = 0; i < 40; i++)
+			strcat(want, "AB");
+		strcat(want, "\xE2\x82\xAC\"\nE parm 1\nE wap-provisioningdoc 0\n");
+		{
+			char hex[600];
+			uint8_t *q;
+			sb t = { 0 };
+			snprintf(hex, sizeof hex, "030B6A00%s", body);
+			q = tu_unhex(hex, &n);
+			assert_int_equal(omacp_wbxml_decode_doc(q, n, 0, &doc, g_arena, 256, &off), OMACP_OK);
+			assert_int_equal(omacp_doc_walk(&doc, rec_cb, &t), OMACP_OK);
+			assert_string_equal(sb_get(&t), want);
+			/* the streaming decoder needs more than 82 bytes of workspace */
+			assert_int_equal(omacp_wbxml_decode(q, n, g_work, 82, 0, rec_cb, &t, NULL),
+			                 OMACP_E_NOMEM);
+			sb_free(&t);
+			free(q);
+		}
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1294,6 +1388,7 @@ int main(void)
 		cmocka_unit_test(test_literal_and_wm),
 		cmocka_unit_test(test_workspace),
 		cmocka_unit_test(test_callback_stop),
+		cmocka_unit_test(test_decode_doc_arena),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

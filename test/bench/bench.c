@@ -12,7 +12,7 @@
  * Operations (ours):
  *   reasm_wsp   SMS segments -> reassembly -> WSP push decode
  *   mac_verify  omacp_sec_verify (USERPIN) over the body
- *   wbxml_tree  WBXML -> document tree (decoder + builder)
+ *   wbxml_tree  WBXML -> document tree (omacp_wbxml_decode_doc, as the client)
  *   xml_tree    XML -> document tree (expat front end + builder)
  *   wbxml_xml   WBXML -> XML text (decoder + writer into a buffer)
  *   pipeline    SMS segments of a NETWPIN-signed message -> verdict through
@@ -66,6 +66,7 @@
 
 /* Weak references: a missing layer leaves the symbol NULL. */
 #pragma weak omacp_wbxml_decode
+#pragma weak omacp_wbxml_decode_doc
 #pragma weak omacp_wbxml_encoder_init
 #pragma weak omacp_wbxml_encoder_event
 #pragma weak omacp_wbxml_encoder_finish
@@ -417,14 +418,7 @@ static void op_mac_verify(ctx *c)
 
 static omacp_err wbxml_tree(ctx *c, const uint8_t *p, size_t n)
 {
-	omacp_doc_builder b;
-	omacp_err e;
-	omacp_doc_builder_init(&b, &c->doc, c->arena, c->arena_len);
-	e = omacp_wbxml_decode(p, n, c->work, c->work_len, 0,
-	                       omacp_doc_builder_event, &b, NULL);
-	if (e == OMACP_OK)
-		e = omacp_doc_builder_finish(&b);
-	return e;
+	return omacp_wbxml_decode_doc(p, n, 0, &c->doc, c->arena, c->arena_len, NULL);
 }
 
 static void op_wbxml_tree(ctx *c)
@@ -713,7 +707,7 @@ static void run_doc(bdoc *d, const char *only)
 	if (d->wbxml) {
 		RUN("hmac_floor", 1, d->wbxml_len, op_hmac_floor);
 		RUN("mac_verify", omacp_sec_verify && d->mac[0], d->wbxml_len, op_mac_verify);
-		RUN("wbxml_tree", omacp_wbxml_decode && have_tree, d->wbxml_len, op_wbxml_tree);
+		RUN("wbxml_tree", omacp_wbxml_decode_doc && have_tree, d->wbxml_len, op_wbxml_tree);
 		if (c.status == 0)
 			tree_stats(&c);
 		RUN("wbxml_xml", omacp_wbxml_decode && omacp_xml_writer_init && omacp_buf_write,
