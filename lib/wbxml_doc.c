@@ -17,6 +17,7 @@
  * rest of the attribute list still takes precedence.
  */
 #include <string.h>
+#include "omacp/doc.h"
 #include "omacp/wbxml.h"
 #include "wbxml_int.h"
 

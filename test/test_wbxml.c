@@ -4,6 +4,7 @@
 #include <string.h>
 #include <expat.h>
 #include "util.h"
+#include "omacp/doc.h"
 #include "omacp/wbxml.h"
 
 #define WORK 8192

@@ -115,6 +115,31 @@ omacp_err omacp_doc_builder_event(void *user, const omacp_event *ev);
  * doc->root NULL. */
 omacp_err omacp_doc_builder_finish(omacp_doc_builder *b);
 
+/*
+ * WBXML straight into a tree: decode the whole document p[0..n) into *doc,
+ * using work[0..work_len) as the arena, in one pass, without events and
+ * without a decoder workspace.  It accepts and rejects exactly what
+ * omacp_wbxml_decode() into omacp_doc_builder_event() (with
+ * omacp_doc_builder_keep(p, n)) does, with the same error codes and
+ * *err_off, and builds the same tree, several times cheaper; the client
+ * uses it for every WBXML body.  It only needs less memory: a value built
+ * of several parts is concatenated at the arena's top, where the streaming
+ * decoder needs workspace for it.  Running out of arena is OMACP_E_NOMEM at
+ * the token that completes the element's attribute list, as with the
+ * builder.  (It lives in the document layer, lib/wbxml_doc.c: it uses the
+ * WBXML token tables, not the streaming decoder.)
+ * flags: OMACP_WBXML_ASSUME_PROV (wbxml.h) or 0.
+ * Ownership: the tree points into p (inline strings, string table) and
+ * into static token tables, so p must stay unchanged while the tree is
+ * used; work is the caller's, as for the builder.
+ * Returns OMACP_OK with doc->root set, else the error with doc->root NULL
+ * and *err_off (may be NULL) set to the error's byte offset; OMACP_E_ARG
+ * for doc NULL, or p NULL with n > 0.
+ */
+omacp_err omacp_wbxml_decode_doc(const uint8_t *p, size_t n, unsigned flags,
+                                 omacp_doc *doc, uint8_t *work, size_t work_len,
+                                 size_t *err_off);
+
 /* ---- lookups; every returned pointer lives as long as the tree ---- */
 
 /* The value of attribute `name` of n, or a slice with ptr NULL if absent. */

@@ -58,7 +58,6 @@
 #include <stdint.h>
 #include "config.h"
 #include "error.h"
-#include "doc.h"
 #include "event.h"
 
 #ifdef __cplusplus
@@ -178,29 +177,6 @@ omacp_err omacp_wbxml_get_header(const omacp_wbxml_decoder *d,
 omacp_err omacp_wbxml_decode(const uint8_t *p, size_t n, uint8_t *work,
                              size_t work_len, unsigned flags,
                              omacp_event_fn fn, void *user, size_t *err_off);
-
-/*
- * One-shot, straight into a tree: decode the whole document p[0..n) into
- * *doc, using work[0..work_len) as the tree's arena (doc.h), without events
- * and without a decoder workspace.  Accepts and rejects exactly what
- * omacp_wbxml_decode() into omacp_doc_builder_event() with
- * omacp_doc_builder_keep(p, n) accepts (same error codes and *err_off),
- * and builds the same tree, except that it needs no room outside the arena:
- * where that pair would run out of decoder workspace this one goes on (a
- * value built of several parts is concatenated at the arena's top), and
- * running out of arena is OMACP_E_NOMEM at the token that completes the
- * element's attribute list, as with the builder.  It is several times
- * cheaper: the client uses it for every WBXML body.
- * flags: OMACP_WBXML_ASSUME_PROV or 0.  Ownership: the tree points into p
- * (inline strings, string table) and into the static token tables, so p
- * must stay unchanged while the tree is used; work is the caller's, as for
- * the builder.  Returns OMACP_OK with doc->root set, else the error with
- * doc->root NULL and *err_off (may be NULL) set to the error's byte offset.
- * OMACP_E_ARG for doc NULL, or p NULL with n > 0.
- */
-omacp_err omacp_wbxml_decode_doc(const uint8_t *p, size_t n, unsigned flags,
-                                 omacp_doc *doc, uint8_t *work, size_t work_len,
-                                 size_t *err_off);
 
 /* ---------------------------------------------------------------- encoder */
 
