@@ -39,9 +39,20 @@ const omacp_slice *omacp__attr(const omacp_node *n, const char *name,
                                size_t len)
 {
 	size_t i;
-	for (i = 0; i < n->n_attrs; i++)
-		if (omacp__is(&n->attrs[i].name, name, len))
+	for (i = 0; i < n->n_attrs; i++) {
+		const omacp_slice *s = &n->attrs[i].name;
+#if OMACP__CM_FAST
+		if (s->len != len)
+			continue;
+		if (len == 4) {     /* "type", "name": one word */
+			if (s->ptr != NULL && w4(s->ptr) == w4(name))
+				return &n->attrs[i].value;
+			continue;
+		}
+#endif
+		if (omacp__is(s, name, len))
 			return &n->attrs[i].value;
+	}
 	return &omacp__none;
 }
 
@@ -85,6 +96,9 @@ static int is_query_or_delete(omacp_elem e)
 /* One pass over n's attributes: returns its label (the first "type" of a
  * characteristic-like element, else the first "name"); *mwid is 1 when the
  * first "mwid" attribute is "1". */
+#if OMACP__CM_FAST && defined(__GNUC__)
+__attribute__((always_inline)) inline /* hot: every node, several times */
+#endif
 static const omacp_slice *key_of(const omacp_node *n, int *mwid)
 {
 	uint32_t k = w4(is_char_like(n->elem) ? "type" : "name");
@@ -153,6 +167,24 @@ static const char *const oma_required[T_COUNT + 1] = {
 /* The OMA type *type (T_COUNT when none). */
 static int oma_index(const omacp_slice *type)
 {
+#if OMACP__CM_FAST
+	/* (6 * length + last byte) % 32 differs for every type: the slot gives
+	 * the only candidate (T_COUNT: none), at[] where its name is. */
+	static const uint8_t slot[32] = {
+		15, 15, 0, 15, 15, 15, 2, 15, 7, 11, 1, 9, 8, 4, 15, 3,
+		6, 10, 13, 15, 15, 14, 15, 5, 15, 15, 15, 15, 12, 15, 15, 15,
+	};
+	static const uint8_t at[T_COUNT] = {
+		0, 10, 17, 27, 40, 55, 62, 74, 85, 90, 101, 113, 122, 130, 138,
+	};
+	size_t n = type->len;
+	unsigned t;
+	if (n == 0 || n > 14 || type->ptr == NULL)
+		return T_COUNT;
+	t = slot[(6u * n + type->ptr[n - 1]) % 32u];
+	return t < T_COUNT && omacp__is(type, oma_types + at[t] + 1,
+	                                (uint8_t)oma_types[at[t]]) ? (int)t : T_COUNT;
+#else
 	const char *l = oma_types;
 	int i;
 	for (i = 0; *l != '\0'; i++) {
@@ -162,6 +194,7 @@ static int oma_index(const omacp_slice *type)
 		l += n;
 	}
 	return i;
+#endif
 }
 
 #if defined(__GNUC__)
@@ -191,6 +224,17 @@ static int wm_step(const omacp_node *n)
 		if (exempting(c))
 			return 1;
 	return 0;
+}
+
+/* 1 when the run proved that nothing of its document is dropped. */
+static int nodrop(const omacp_cm_run *r)
+{
+#if OMACP__CM_FAST
+	return r != NULL && r->nodrop;
+#else
+	(void)r;
+	return 0;
+#endif
 }
 
 /* 1 when Windows Mobile exemptions must be looked for: no run, or the run's
@@ -341,7 +385,7 @@ static int phys_drop(const omacp_cm_run *r, const omacp_doc *doc,
 {
 	const omacp_node *c;
 	int any = 0, wm = wm_on(r), mwid;
-	if (wm && is_mwid(ph))
+	if (nodrop(r) || (wm && is_mwid(ph)))
 		return 0;
 	for (c = ph->first; c != NULL; c = c->next) {
 		const omacp_slice *key = key_of(c, &mwid);
@@ -363,7 +407,7 @@ static int pxl_drop(const omacp_cm_run *r, const omacp_doc *doc,
 {
 	const omacp_node *c;
 	int any = 0, wm = wm_on(r), mwid;
-	if (wm && is_mwid(lg))
+	if (nodrop(r) || (wm && is_mwid(lg)))
 		return 0;
 	for (c = lg->first; c != NULL; c = c->next) {
 		const omacp_slice *key = key_of(c, &mwid);
@@ -450,11 +494,173 @@ static omacp_err invalid(omacp_result *res, const omacp_node *n, unsigned why,
 	return e;
 }
 
+#define REQ_CHAR 0x80u     /* required entry: a characteristic child */
+#define NO_DEPTH ((unsigned)-1)
+
+#if OMACP__CM_FAST
+
+/* Validate: r->bad receives the offending node (NULL when the root),
+ * r->plain whether the document has no mwid="1" and no query or delete at
+ * all, r->defs the document's definitions (complete when they fit), r->refs
+ * the TO-NAPID values and r->nodrop whether they all resolve.  (The -Os
+ * build has the two-pass form below: smaller, same results.)
+ *
+ * One pre-order walk that stops only at the root and at characteristics
+ * (every other valid node is a leaf).  At each of those one pass over its
+ * children does all that needs only the child (element, label, place, no
+ * children), finds whether the characteristic is a Windows Mobile step and
+ * which of its required children are there.  The first child failing a
+ * check of its own is kept in pend and reported when the walk reaches it:
+ * anything the walk finds wrong before that comes earlier in document
+ * order.  ex is the depth of the exempt characteristic the walk is in
+ * (NO_DEPTH: none). */
+static omacp_err validate_doc(const omacp_doc *doc, omacp_result *res,
+                              omacp_cm_run *r)
+{
+	const omacp_node *n = NULL, *root, *pend = NULL, *c;
+	const omacp_slice *m = &omacp__none;
+	omacp_slice lack;
+	unsigned ex = NO_DEPTH, why = W_ROOT, pwhy = W_ROOT;
+	r->plain = 1;
+	r->defs.ahead = NULL;
+	r->defs.n = 0;
+	r->nodrop = 0;
+	r->n_refs = 0;
+	if (doc == NULL || (root = doc->root) == NULL ||
+	    root->elem != OMACP_ELEM_DOC)
+		goto fail;
+	for (n = root;;) {
+		if (n == pend) {
+			why = pwhy;
+			goto fail;
+		}
+		{   /* n is the root or a characteristic */
+			const omacp_node *bad = NULL, *par = n->parent;
+			const char *req = "", *l;
+			unsigned found = 0, j, t = T_COUNT, d = n->depth;
+			int mwid = 0;
+			const omacp_node *def = NULL;
+			uint32_t lens = 0;     /* bit (b & 31) for each entry b of req */
+			if (n != root) {
+				t = (unsigned)oma_index(key_of(n, &mwid));
+				req = oma_required[t];
+				for (l = req; *l != '\0'; l += (*l & 0x7F) + 1)
+					lens |= 1u << (*l & 31);
+			}
+			for (c = n->first; c != NULL; c = c->next) {
+				unsigned e = c->elem, w = W_ROOT, kind;
+				int cm, charl = is_char_like(e);
+				const omacp_slice *key = key_of(c, &cm);
+				if (cm || is_query_or_delete(e)) {
+					mwid = 1;     /* n is a Windows Mobile step */
+					r->plain = 0;
+				}
+				if (e < OMACP_ELEM_CHARACTERISTIC || e > OMACP_ELEM_NOPARM)
+					w = W_HERE;
+				else if (key->ptr == NULL)
+					w = charl ? W_NO_TYPE : W_NO_NAME;
+				else if (n == root && !charl)
+					w = W_MISPLACED;
+				else if (e != OMACP_ELEM_CHARACTERISTIC && c->first != NULL)
+					w = W_CHILDREN;
+				if (w != W_ROOT && bad == NULL) {
+					bad = c;
+					pwhy = w;
+				}
+				if ((e != OMACP_ELEM_CHARACTERISTIC && e != OMACP_ELEM_PARM) ||
+				    key->len >= REQ_CHAR)
+					continue;   /* never a required entry */
+				/* the length byte an entry for c would have */
+				kind = (e == OMACP_ELEM_CHARACTERISTIC ? REQ_CHAR : 0u) |
+				       (unsigned)key->len;
+				if (kind == 8 && OMACP__IS(key, "TO-NAPID")) {
+					if (r->n_refs < OMACP__REFS)
+						r->refs[r->n_refs] = VALUE(c);
+					r->n_refs++;
+				}
+				if (!((lens >> (kind & 31)) & 1u))
+					continue;   /* no entry of this length */
+				for (j = 0, l = req; *l != '\0'; l += (*l & 0x7F) + 1, j++) {
+					if ((uint8_t)*l == kind &&
+					    omacp__is(key, l + 1, key->len)) {
+						if (j == 0 && def == NULL)
+							def = c;  /* NAPDEF NAPID, PXLOGICAL PROXY-ID */
+						found |= 1u << j;
+						break;
+					}
+				}
+			}
+			if (bad != NULL)
+				pend = bad;
+			if (n == root)
+				goto next;
+			why = W_AT_ROOT;
+			if (par == root && t >= T_ROOT_COUNT && t < T_COUNT)
+				goto fail;
+			if (def != NULL && par == root &&
+			    (t == T_NAPDEF || t == T_PXLOGICAL))
+				defs_add(&r->defs, t == T_NAPDEF ? OMACP__DEF_NAPID
+				                                 : OMACP__DEF_PROXY,
+				         VALUE(def));
+			/* d <= ex: not below an exempt characteristic (any more) */
+			if (d <= ex) {
+				ex = NO_DEPTH;
+				if ((par == root && t == T_COUNT) || mwid) {
+					ex = d;   /* not an OMA item, or a Windows Mobile step */
+				} else if (par != root &&
+				           !((oma_parents[t] >> oma_index(TYPE(par))) & 1u)) {
+					m = TYPE(par);
+					why = W_IN;
+					goto fail;
+				} else {
+					for (j = 0; *req != '\0'; req += (*req & 0x7F) + 1, j++) {
+						if (!(found & (1u << j))) {
+							lack.ptr = (const uint8_t *)req + 1;
+							lack.len = (uint8_t)*req & 0x7Fu;
+							m = &lack;
+							why = W_LACKS;
+							goto fail;
+						}
+					}
+				}
+			}
+		}
+next:
+		/* on to the next characteristic (or pend) in document order; the
+		 * nodes passed over are leaves that passed their checks */
+		for (c = n->first;; c = n->next, n = n->parent) {
+			while (c != NULL && c != pend &&
+			       c->elem != OMACP_ELEM_CHARACTERISTIC)
+				c = c->next;
+			if (c != NULL || n == root)
+				break;
+		}
+		if (c == NULL)
+			break;
+		n = c;
+	}
+	/* no TO-NAPID dangles: no PXPHYSICAL or PXLOGICAL is dropped */
+	if (r->n_refs <= OMACP__REFS && r->defs.n <= OMACP__DEFS) {
+		unsigned i;
+		for (i = 0; i < r->n_refs; i++)
+			if (!OMACP__IS(r->refs[i], "INTERNET") &&
+			    !defined(r, doc, OMACP__DEF_NAPID, r->refs[i]))
+				break;
+		r->nodrop = i == r->n_refs;
+	}
+	r->bad = NULL;
+	return OMACP_OK;
+fail:
+	r->bad = n;
+	return invalid(res, n, why, m);
+}
+
+#else
+
 /* One pass over the children of characteristic n (own mwid="1": mwid):
  * 1 when n is a Windows Mobile path step (exempt from the ProvCont checks);
  * else 0 and in *found bit j for each entry j of the required list req
  * present (a parm, or a characteristic for entries flagged REQ_CHAR). */
-#define REQ_CHAR 0x80u
 static int scan_required(const omacp_node *n, const char *req, int mwid,
                          unsigned *found)
 {
@@ -485,13 +691,11 @@ static int scan_required(const omacp_node *n, const char *req, int mwid,
 	return 0;
 }
 
-#define NO_DEPTH ((unsigned)-1)
-
-/* Validate: r->bad receives the offending node (NULL when the root),
- * r->plain whether the document has no mwid="1" and no query or delete at
- * all, r->defs the document's definitions (complete when they fit).  One
- * pre-order walk; ex is the depth of the exempt characteristic the walk is
- * in (NO_DEPTH: none), oma whether the current item has an OMA root type. */
+/* Validate (size-optimised form: the same results in two passes, a
+ * pre-order walk that looks at each node and scans the children of each
+ * characteristic again): r->bad receives the offending node (NULL when the
+ * root).  ex is the depth of the exempt characteristic the walk is in
+ * (NO_DEPTH: none). */
 static omacp_err validate_doc(const omacp_doc *doc, omacp_result *res,
                               omacp_cm_run *r)
 {
@@ -500,11 +704,6 @@ static omacp_err validate_doc(const omacp_doc *doc, omacp_result *res,
 	omacp_slice lack;
 	unsigned ex = NO_DEPTH, why = W_ROOT;
 	r->bad = NULL;
-#if OMACP__CM_FAST
-	r->plain = 1;
-	r->defs.ahead = NULL;
-	r->defs.n = 0;
-#endif
 	if (doc == NULL || (root = doc->root) == NULL ||
 	    root->elem != OMACP_ELEM_DOC)
 		goto fail;
@@ -518,10 +717,6 @@ static omacp_err validate_doc(const omacp_doc *doc, omacp_result *res,
 		if (e < OMACP_ELEM_CHARACTERISTIC || e > OMACP_ELEM_NOPARM)
 			goto fail;
 		key = key_of(n, &mwid);
-#if OMACP__CM_FAST
-		if (mwid || is_query_or_delete(e))
-			r->plain = 0;
-#endif
 		why = charl ? W_NO_TYPE : W_NO_NAME;
 		if (key->ptr == NULL)
 			goto fail;
@@ -539,14 +734,6 @@ static omacp_err validate_doc(const omacp_doc *doc, omacp_result *res,
 				why = W_AT_ROOT;
 				if (t >= T_ROOT_COUNT && t < T_COUNT)
 					goto fail;
-#if OMACP__CM_FAST
-				{
-					const omacp_slice *v;
-					unsigned k = item_def(n, key, &v);
-					if (k != 0)
-						defs_add(&r->defs, k, v);
-				}
-#endif
 			}
 			/* d <= ex: not below an exempt characteristic (any more) */
 			if (d <= ex) {
@@ -586,6 +773,7 @@ static omacp_err validate_doc(const omacp_doc *doc, omacp_result *res,
 fail:
 	return invalid(res, n, why, m);
 }
+#endif
 
 omacp_err omacp_cm_validate_doc(const omacp_doc *doc, omacp_result *res)
 {
@@ -771,8 +959,8 @@ const omacp_csp *omacp__item_csp(const omacp_cm_run *r,
 	return csp;
 }
 
-/* omacp__item_csp for item number i, remembering the decision of the first
- * 64 items for the later phases. */
+/* omacp__item_csp for item number i, remembering the CSP of the first 64
+ * items for the later phases. */
 static const omacp_csp *csp_at(omacp_cm_run *r, const omacp_node *item,
                                unsigned i, int *unknown)
 {
@@ -780,12 +968,11 @@ static const omacp_csp *csp_at(omacp_cm_run *r, const omacp_node *item,
 	const omacp_csp *csp;
 	*unknown = 0;
 	if (i < r->n_known)
-		return (r->skip[i / 32u] >> (i % 32u)) & 1u
-		           ? NULL : omacp_cm_find(r->cm, *TYPE(item));
+		return r->csp_ix[i] != 0 ? &r->cm->csps[r->csp_ix[i] - 1] : NULL;
 	csp = omacp__item_csp(r, item, unknown);
-	if (i == r->n_known && i < 64u) {
-		if (csp == NULL)
-			r->skip[i / 32u] |= 1u << (i % 32u);
+	if (i == r->n_known && i < sizeof r->csp_ix &&
+	    (csp == NULL || csp - r->cm->csps < 255)) {
+		r->csp_ix[i] = csp != NULL ? (uint8_t)(csp - r->cm->csps + 1) : 0;
 		r->n_known++;
 	}
 	return csp;

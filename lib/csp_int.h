@@ -6,10 +6,11 @@
 #include "omacp/csp.h"
 #include "policy_int.h"
 
-/* The definition cache, the skip memo, the "plain document" shortcut and
- * the all-roles shortcut of the metabase check are pure fast paths (the
- * results are those of the plain scans); a size-optimised build (-Os)
- * leaves them out. */
+/* The definition cache, the CSP memo, the "plain document" shortcut, the
+ * "nothing dropped" proof, the all-roles shortcut of the metabase check,
+ * the one-pass validation walk and the hashed OMA type lookup are pure fast
+ * paths (the results are those of the plain scans); a size-optimised build
+ * (-Os) leaves them out. */
 #ifndef __OPTIMIZE_SIZE__
 #define OMACP__CM_FAST 1
 #else
@@ -22,6 +23,7 @@
  * hit is always right; a miss falls back to the scan unless the cache holds
  * every definition of the document. */
 #define OMACP__DEFS 8
+#define OMACP__REFS 8   /* TO-NAPID values kept to prove nothing is dropped */
 #define OMACP__DEF_NAPID 1u
 #define OMACP__DEF_PROXY 2u
 
@@ -45,8 +47,12 @@ struct omacp_cm_run {
 	omacp__defs defs;
 	int plain;                 /* no mwid="1", no query or delete at all  */
 	int defs_all;              /* defs holds every definition (ahead NULL) */
-	unsigned n_known;          /* leading items whose skip bit is known   */
-	uint32_t skip[2];          /* bit i: item i is skipped (no CSP)       */
+	unsigned n_known;          /* leading items whose CSP is known        */
+	uint8_t csp_ix[64];        /* item i: 1 + index of its CSP in cm->csps,
+	                              0 when skipped (no CSP)                 */
+	int nodrop;                /* every TO-NAPID resolves: nothing dropped */
+	unsigned n_refs;           /* TO-NAPID parms of the document          */
+	const omacp_slice *refs[OMACP__REFS]; /* the values of the first ones */
 #endif
 };
 

@@ -27,9 +27,14 @@ static void parms3(const omacp_node *n, const char *names,
 		if (c->elem != OMACP_ELEM_PARM)
 			continue;
 		nm = OMACP__ATTR(c, "name");
-		for (i = 0, l = names; *l != '\0'; l += (uint8_t)*l + 1, i++)
+		for (i = 0, l = names; *l != '\0'; l += (uint8_t)*l + 1, i++) {
+#if OMACP__CM_FAST
+			if (nm->len != (uint8_t)*l)
+				continue;   /* another length: skip the call */
+#endif
 			if (out[i] == NULL && omacp__is(nm, l + 1, (uint8_t)*l))
 				out[i] = c;
+		}
 	}
 }
 
