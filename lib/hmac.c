@@ -101,8 +101,21 @@ void omacp_hmac_sha1(const uint8_t *key, size_t key_len, const uint8_t *p,
 int omacp_ct_equal(const uint8_t *a, const uint8_t *b, size_t n)
 {
 	unsigned d = 0;
-	size_t i;
-	for (i = 0; i < n; i++)
+	size_t i = 0;
+#ifndef __OPTIMIZE_SIZE__
+	/* speed builds: eight bytes at a time, folded into d's low byte */
+	uint64_t w = 0, x, y;
+	for (; n - i >= 8u; i += 8u) {
+		memcpy(&x, a + i, 8);
+		memcpy(&y, b + i, 8);
+		w |= x ^ y;
+	}
+	w |= w >> 32;
+	w |= w >> 16;
+	w |= w >> 8;
+	d = (unsigned)(w & 0xFFu);
+#endif
+	for (; i < n; i++)
 		d |= (unsigned)(a[i] ^ b[i]);
 	/* d is 0..255: (d - 1) has bit 8 set only when d == 0. */
 	return (int)(((d - 1u) >> 8) & 1u);

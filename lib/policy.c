@@ -27,10 +27,30 @@ static void line_raw(omacp__line *l, const char *s, size_t n)
 	l->p[l->len] = '\0';
 }
 
+#ifndef __OPTIMIZE_SIZE__
+/* Speed builds: 1 when the 8 bytes of w are all in 0x20..0x7E.  A byte
+ * below 0x20 borrows into its top bit, one from 0x7F up carries into it or
+ * has it set; either shows in some top bit (not always its own). */
+static int printable8(uint64_t w)
+{
+	const uint64_t ones = 0x0101010101010101u, tops = ones << 7;
+	return ((((w - ones * 0x20u) & ~w) | ((w + ones) | w)) & tops) == 0;
+}
+#endif
+
 void omacp__line_mem(omacp__line *l, const void *s, size_t n)
 {
 	size_t i = l->len;
 	line_raw(l, (const char *)s, n);
+#ifndef __OPTIMIZE_SIZE__
+	/* skip whole words that need no '?' */
+	for (; l->len - i >= 8u; i += 8u) {
+		uint64_t w;
+		memcpy(&w, l->p + i, 8);
+		if (!printable8(w))
+			break;
+	}
+#endif
 	for (; i < l->len; i++)
 		if ((uint8_t)l->p[i] - 0x20u >= 0x5Fu)
 			l->p[i] = '?';
@@ -68,8 +88,13 @@ void omacp__line_vfmt(omacp__line *l, const char *f, va_list ap)
 	while (*f != '\0') {
 		/* the format's own text is printable: copied as is */
 		size_t k = 0;
+#ifndef __OPTIMIZE_SIZE__
+		const char *pc = strchr(f, '%');   /* the C library's fast scan */
+		k = pc != NULL ? (size_t)(pc - f) : strlen(f);
+#else
 		while (f[k] != '\0' && f[k] != '%')
 			k++;
+#endif
 		line_raw(l, f, k);
 		f += k;
 		if (*f == '\0')
@@ -209,24 +234,42 @@ size_t omacp_role_names(uint32_t roles, char *out, size_t cap)
 
 /* Policy ids of the profiles and their defaults (wm65, oma). */
 #define N_DEFAULTS 11
-/* in the order a message asks for them (linear search) */
-static const uint16_t default_ids[N_DEFAULTS] = {
-	4105, 4111, 4119, 4120, 4141, 4142, 4143, 4110, 4121, 4104, 4132,
-};
 static const uint16_t default_values[2][N_DEFAULTS] = {
 	{ 3, 4096, 160, 16, 3200, 3200, 3200, 1152, 8, 1, 0 },   /* wm65 */
 	{ 3, 4096, 128, 16, 4096, 4096, 4096, 0, 8, 1, 1 },      /* oma */
 };
+
+#ifdef __OPTIMIZE_SIZE__
+/* in the order a message asks for them (linear search) */
+static const uint16_t default_ids[N_DEFAULTS] = {
+	4105, 4111, 4119, 4120, 4141, 4142, 4143, 4110, 4121, 4104, 4132,
+};
+#else
+/* Speed builds: the same ids as 1 + their column in default_values, by
+ * id - 4104 (0: no default), instead of a linear search. */
+#define SLOT0 4104u
+static const uint8_t default_slot[40] = {
+	[4105 - SLOT0] = 1, [4111 - SLOT0] = 2, [4119 - SLOT0] = 3,
+	[4120 - SLOT0] = 4, [4141 - SLOT0] = 5, [4142 - SLOT0] = 6,
+	[4143 - SLOT0] = 7, [4110 - SLOT0] = 8, [4121 - SLOT0] = 9,
+	[4104 - SLOT0] = 10, [4132 - SLOT0] = 11,
+};
+#endif
 
 uint32_t omacp_policy_default(omacp_profile profile, uint32_t id)
 {
 	size_t i;
 	if ((unsigned)profile > 1u)
 		return 0;
+#ifndef __OPTIMIZE_SIZE__
+	i = id - SLOT0 < sizeof default_slot ? default_slot[id - SLOT0] : 0u;
+	return i != 0 ? default_values[profile][i - 1u] : 0u;
+#else
 	for (i = 0; i < N_DEFAULTS; i++)
 		if (default_ids[i] == id)
 			return default_values[profile][i];
 	return 0;
+#endif
 }
 
 static const char *const profile_names[2] = { "wm65", "oma" };
@@ -267,7 +310,13 @@ void omacp_policy_init(omacp_policy *p, omacp_profile profile,
 uint32_t omacp_policy_get(const omacp_policy *p, uint32_t id)
 {
 	uint32_t v;
+#ifndef __OPTIMIZE_SIZE__
+	/* speed builds: no call when the state sets no policy */
+	if (p->state != NULL && p->state->n_policies != 0 &&
+	    omacp_state_policy_get(p->state, id, &v))
+#else
 	if (p->state != NULL && omacp_state_policy_get(p->state, id, &v))
+#endif
 		return v;
 	return omacp_policy_default(p->profile, id);
 }

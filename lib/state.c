@@ -88,15 +88,33 @@ static const uint32_t crc_byte[256] = {
 
 uint32_t omacp_crc32(uint32_t crc, const uint8_t *p, size_t n)
 {
-	size_t i;
+	size_t i = 0;
 	crc = ~crc;
-	for (i = 0; i < n; i++)
+	/* four bytes xored in at once, then four table steps: the same as a
+	 * byte at a time (each step consumes the lowest byte) */
+	for (; n - i >= 4u; i += 4u) {
+		crc ^= (uint32_t)p[i] | (uint32_t)p[i + 1] << 8 |
+		       (uint32_t)p[i + 2] << 16 | (uint32_t)p[i + 3] << 24;
+		crc = (crc >> 8) ^ crc_byte[crc & 0xFFu];
+		crc = (crc >> 8) ^ crc_byte[crc & 0xFFu];
+		crc = (crc >> 8) ^ crc_byte[crc & 0xFFu];
+		crc = (crc >> 8) ^ crc_byte[crc & 0xFFu];
+	}
+	for (; i < n; i++)
 		crc = (crc >> 8) ^ crc_byte[(crc ^ p[i]) & 0xFFu];
 	return ~crc;
 }
 #endif
 
 /* -------------------------------------------------- one codec, two ways */
+
+/* Speed builds inline the whole codec into save and into load, so the mode
+ * tests and the io fields fold into registers; size builds keep one copy. */
+#if defined(__GNUC__) && !defined(__OPTIMIZE_SIZE__)
+#define XINLINE __attribute__((always_inline)) inline
+#else
+#define XINLINE
+#endif
 
 /* The payload is written (save) and read (load) by the same walk over the
  * fields; in save mode the state is only read. */
@@ -111,7 +129,7 @@ typedef struct io {
 	omacp_err err;         /* the first error                             */
 } io;
 
-static omacp_err fail(io *x, omacp_err e)
+static XINLINE omacp_err fail(io *x, omacp_err e)
 {
 	if (x->err == OMACP_OK)
 		x->err = e;
@@ -119,7 +137,7 @@ static omacp_err fail(io *x, omacp_err e)
 }
 
 /* Move n bytes between the blob and p. */
-static void xbytes(io *x, void *p, size_t n)
+static XINLINE void xbytes(io *x, void *p, size_t n)
 {
 	if (x->err != OMACP_OK)
 		return;
@@ -137,7 +155,7 @@ static void xbytes(io *x, void *p, size_t n)
 
 /* Move the w-byte little-endian integer v (save) / the one read (load: 0
  * past the end).  Bytes by hand: this runs for every field of every save. */
-static uint32_t xint(io *x, uint32_t v, unsigned w)
+static XINLINE uint32_t xint(io *x, uint32_t v, unsigned w)
 {
 	unsigned i;
 	if (x->err != OMACP_OK)
@@ -160,7 +178,7 @@ static uint32_t xint(io *x, uint32_t v, unsigned w)
 
 /* Move the w-byte integer field f (1, 2 or 4 bytes, as in the blob);
  * returns it. */
-static uint32_t xfield(io *x, void *f, unsigned w)
+static XINLINE uint32_t xfield(io *x, void *f, unsigned w)
 {
 	uint32_t v = w == 1 ? *(const uint8_t *)f
 	           : w == 2 ? *(const uint16_t *)f : *(const uint32_t *)f;
@@ -179,12 +197,19 @@ static uint32_t xfield(io *x, void *f, unsigned w)
 /* A string of at most max bytes with a w-byte length.  Load: a length above
  * max is OMACP_E_LIMIT; fewer bytes than that, an empty string (unless
  * allowed) or a NUL inside is OMACP_E_STATE_SIZE. */
-static void xstr(io *x, char *s, size_t max, unsigned w, int empty_ok)
+static XINLINE void xstr(io *x, char *s, size_t max, unsigned w, int empty_ok)
 {
 	size_t n = 0;
+#ifndef __OPTIMIZE_SIZE__
+	if (!x->load) {   /* speed builds: the C library's scan */
+		const char *z = memchr(s, 0, max);
+		n = z != NULL ? (size_t)(z - s) : max;
+	}
+#else
 	if (!x->load)
 		while (n < max && s[n] != '\0')
 			n++;
+#endif
 	n = xint(x, (uint32_t)n, w);
 	if (x->err != OMACP_OK)
 		return;
@@ -213,7 +238,7 @@ static int xcount(io *x, uint32_t n, uint32_t max)
 	return n > max ? (int)fail(x, OMACP_E_LIMIT) : 0;
 }
 
-static omacp_err codec(io *x, omacp_state *st)
+static XINLINE omacp_err codec(io *x, omacp_state *st)
 {
 	uint32_t n, k, i;
 	(void)xfield(x, &st->flags, 4);
