@@ -27,6 +27,7 @@
  */
 #include <string.h>
 #include "omacp/wbxml.h"
+#include "omacp/xml.h"
 #include "wbxml_int.h"
 
 enum {
@@ -362,6 +363,18 @@ static omacp_err strtbl_done(omacp_wbxml_decoder *d)
 			return OMACP_E_WBXML_PUBID;
 	}
 	d->hdr_done_ = 1;
+#ifndef __OPTIMIZE_SIZE__
+	{ /* speed only: an all-ASCII table needs no UTF-8 check per STR_T */
+		size_t i = 0, n = d->hdr_.strtbl_len, w, or_ = 0;
+		for (; n - i >= sizeof w; i += sizeof w) {
+			memcpy(&w, d->tbl_ + i, sizeof w);
+			or_ |= w;
+		}
+		for (; i < n; i++)
+			or_ |= d->tbl_[i];
+		d->tbl_ascii_ = !(or_ & OMACP__HIGHS);
+	}
+#endif
 	return OMACP_OK;
 }
 
@@ -407,6 +420,9 @@ static omacp_err mb_done(omacp_wbxml_decoder *d, uint32_t v)
 		s = strtbl_str(d, v, &n);
 		if (!s)
 			return OMACP_E_WBXML_STRTBL;
+#ifndef __OPTIMIZE_SIZE__
+		if (!d->tbl_ascii_) /* (an ASCII string without NUL is valid) */
+#endif
 		if (omacp__utf8_scan(d->utf_, s, n) != n || d->utf_[0])
 			return OMACP_E_WBXML_UTF8;
 		if (sub == M_STRT)
@@ -507,25 +523,198 @@ static omacp_err token(omacp_wbxml_decoder *d, unsigned c)
 }
 
 #ifndef __OPTIMIZE_SIZE__
+/* The event of open level k with the na attributes of attrs_ (emit()
+ * without the decoder's n_attrs_). */
+static inline omacp_err emit_n(omacp_wbxml_decoder *d, omacp_event_kind kind,
+                               unsigned k, size_t na)
+{
+	omacp_event ev;
+	omacp_err r = OMACP_OK;
+	ev.kind = kind;
+	ev.elem = (omacp_elem)d->open_[k];
+	ev.depth = k;
+	ev.n_attrs = na;
+	ev.attrs = na ? d->attrs_ : NULL;
+	ev.offset = d->open_off_[k];
+	if (d->fn_)
+		r = d->fn_(d->user_, &ev);
+	return r > 0 ? OMACP_E_CALLBACK : r;
+}
+
 /*
  * Speed only (feed() gives the same token by token): body tokens from p[i]
- * on, with the inline strings in them, while the state is one of those;
- * returns the index after the last byte taken.
+ * on, while the state is S_TAG or S_ATTR; returns the index after the last
+ * byte taken.  The common tokens that succeed (tags, END, attribute starts,
+ * value tokens, SWITCH_PAGE, the first STR_I or STR_T of a value) are
+ * decoded here with the state they change in locals; any other token, and
+ * any that fails, goes to token() once the locals are stored back.
  */
 static size_t body(omacp_wbxml_decoder *d, const uint8_t *p, size_t i, size_t n)
 {
-	size_t base = d->off_ - i;
-	omacp_err e;
-	while (i < n && d->st_ <= S_ATTR) {
-		d->tok_off_ = base + i;
-		e = token(d, p[i]);
-		i++;
+	size_t base = d->off_ - i, na = d->n_attrs_, t;
+	unsigned attr = d->st_, depth = d->depth_, vm = d->vmode_, c, k, id;
+	unsigned stable = d->flags_ & OMACP_WBXML_STABLE_INPUT;
+	uint8_t page[2];
+	omacp_attr *a = d->attr_;
+	const uint8_t *g, *s;
+	omacp_err e = OMACP_OK;
+	page[0] = d->page_[0];
+	page[1] = d->page_[1];
+	while (i < n) {
+		t = i; /* the token's index */
+		c = p[i];
+		if ((c & 0x3F) >= 0x05) {
+			if (!attr) { /* a tag: tag() */
+				k = tag_elem(c, page[0]);
+				if (k == OMACP_ELEM_NONE || (k == OMACP_ELEM_DOC) == d->root_seen_ ||
+				    depth > OMACP_MAX_DEPTH)
+					goto slow;
+				d->root_seen_ = 1;
+				d->open_[depth] = (uint8_t)k;
+				d->open_off_[depth] = base + i;
+				d->cur_flags_ = (uint8_t)c;
+				d->val_len_ = 0;
+				i++;
+				if (c & 0x80) {
+					attr = 1;
+					continue;
+				}
+				goto ready;
+			}
+			g = omacp__wbxml_pg[page[1]];
+			if (c < 0x80) { /* attribute start: attr_token(), attr_open() */
+				k = c - g[0];
+				if (k >= g[1] || (id = omacp__wbxml_start_name[k += g[2]]) == 0 ||
+				    na == OMACP_MAX_ATTRS)
+					goto slow;
+				a = d->attrs_ + na++;
+				a->name.ptr = tstr(id, &a->name.len);
+				id = omacp__wbxml_start_pref[k];
+				a->value.ptr = tstr(id, &a->value.len);
+				vm = id ? V_STATIC : V_NONE;
+				i++;
+				continue;
+			}
+			/* a value token, the first part of a value: part_static() */
+			k = c - g[3];
+			if (!na || vm != V_NONE || k >= g[4] ||
+			    (id = omacp__wbxml_value[k + g[5]]) == 0)
+				goto slow;
+			a->value.ptr = tstr(id, &a->value.len);
+			vm = V_STATIC;
+			i++;
+			continue;
+		}
+		if (c == OMACP__WB_END) {
+			i++;
+			if (attr)
+				goto ready;
+			if (!depth)
+				goto slow_back;
+			goto close;
+		}
+		if (c == OMACP__WB_SWITCH_PAGE && n - i >= 2) {
+			k = p[i + 1];
+			if (k > 1 && k != OMACP__WB_PAGE_WM)
+				goto slow;
+			page[attr] = (uint8_t)(k > 1 ? 2 : k);
+			i += 2;
+			continue;
+		}
+		if (!na || vm != V_NONE)
+			goto slow;
+		if (c == OMACP__WB_STR_I && stable) { /* in place: run_value() */
+			uint8_t st[3] = { 0, 0, 0 };
+			size_t m = n - i - 1;
+			s = p + i + 1;
+			t = omacp__utf8_scan(st, s, m);
+			if (t == m || s[t] || st[0]) {
+				t = i;
+				goto slow;
+			}
+			a->value.ptr = s;
+			a->value.len = t;
+			vm = V_STATIC;
+			i += t + 2;
+			continue;
+		}
+		if (c == OMACP__WB_STR_T && n - i >= 3 && !(p[i + 1] & p[i + 2] & 0x80)) {
+			/* an index of one or two bytes: mb_done() */
+			size_t len;
+			uint32_t v = p[i + 1];
+			k = 2;
+			if (v & 0x80) {
+				v = (v & 0x7F) << 7 | p[i + 2];
+				k = 3;
+			}
+			s = strtbl_str(d, v, &len);
+			if (!s || (!d->tbl_ascii_ && !omacp__utf8_ok(s, len)))
+				goto slow;
+			a->value.ptr = s;
+			a->value.len = len;
+			vm = V_STATIC;
+			i += k;
+			continue;
+		}
+		goto slow;
+
+	ready: /* element_ready(): START, and END if there is no content */
+		attr = 0;
+		depth++;
+		e = emit_n(d, OMACP_EV_START, depth - 1, na);
+		na = 0;
 		if (e != OMACP_OK)
+			break;
+		if (d->cur_flags_ & 0x40)
+			continue;
+	close: /* close_elem() */
+		depth--;
+		e = emit_n(d, OMACP_EV_END, depth, 0);
+		if (e != OMACP_OK || depth == 0)
+			break;
+		continue;
+
+	slow:
+		i++;
+	slow_back: /* the token at t (i is t + 1) goes to token() */
+		d->st_ = (uint8_t)attr;
+		d->depth_ = (uint8_t)depth;
+		d->vmode_ = (uint8_t)vm;
+		d->page_[0] = page[0];
+		d->page_[1] = page[1];
+		d->n_attrs_ = na;
+		d->attr_ = a;
+		d->tok_off_ = base + t;
+		e = token(d, c);
+		if (e != OMACP_OK) {
 			fail(d, e);
-		else if (d->st_ == S_STRI) {
+		} else if (d->st_ == S_STRI) {
 			d->off_ = base + i;
 			i += run_value(d, p + i, n - i);
 		}
+		if (d->st_ > S_ATTR) {
+			d->off_ = base + i;
+			return i;
+		}
+		attr = d->st_;
+		depth = d->depth_;
+		vm = d->vmode_;
+		page[0] = d->page_[0];
+		page[1] = d->page_[1];
+		na = d->n_attrs_;
+		a = d->attr_;
+	}
+	/* (depth 0 in S_TAG after the root: the root is closed) */
+	d->st_ = (uint8_t)(!attr && !depth && d->root_seen_ ? S_DONE : attr);
+	d->depth_ = (uint8_t)depth;
+	d->vmode_ = (uint8_t)vm;
+	d->page_[0] = page[0];
+	d->page_[1] = page[1];
+	d->n_attrs_ = na;
+	d->attr_ = a;
+	if (e != OMACP_OK) { /* a consumer's error, at the token at t */
+		d->tok_off_ = base + t;
+		fail(d, e);
 	}
 	d->off_ = base + i;
 	return i;
@@ -659,9 +848,29 @@ omacp_err omacp_wbxml_decode(const uint8_t *p, size_t n, uint8_t *work,
 {
 	omacp_wbxml_decoder d;
 	omacp_err e;
+	size_t i = 0;
 	omacp_wbxml_decoder_init(&d, work, work_len,
 	                         flags | OMACP_WBXML_STABLE_INPUT, fn, user);
-	omacp_wbxml_feed(&d, p, n);
+#ifndef __OPTIMIZE_SIZE__
+	/* speed only: the usual header (version 1.1 - 1.3, public id 0x0B,
+	 * UTF-8, a string table shorter than 128 bytes) at once; the same
+	 * state as feed() reaches after it */
+	if (n >= 4 && p[0] - 1u <= 2u && p[1] == 0x0B && p[2] == 106 && p[3] < 0x80 &&
+	    (i = 4u + p[3]) <= n) {
+		d.hdr_.version = p[0];
+		d.hdr_.public_id = 0x0B;
+		d.hdr_.charset = 106;
+		d.hdr_.strtbl_len = p[3];
+		d.tbl_ = p[3] ? p + 4 : NULL;
+		d.sub_ = M_STRLEN;
+		d.tok_off_ = 3;
+		d.off_ = i;
+		strtbl_done(&d);
+	} else {
+		i = 0;
+	}
+#endif
+	omacp_wbxml_feed(&d, p + i, n - i);
 	e = omacp_wbxml_finish(&d);
 	if (e != OMACP_OK && err_off)
 		*err_off = d.err_off_;

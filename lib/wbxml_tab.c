@@ -639,12 +639,49 @@ size_t omacp__utf8_scan(uint8_t st[3], const uint8_t *p, size_t n)
 		/* ASCII without NUL: a word at a time (not when compiled for
 		 * size, -Os), then byte by byte */
 #ifndef __OPTIMIZE_SIZE__
-		while (n - i >= sizeof(size_t)) {
-			size_t w;
-			memcpy(&w, p + i, sizeof w);
-			if (((w - OMACP__ONES) | w) & OMACP__HIGHS)
+		/* speed only: ASCII a word at a time, and whole valid sequences
+		 * of 2 or 3 bytes while 4 bytes are left (anything else goes
+		 * the general way below, with the same result) */
+		for (;;) {
+			unsigned b, l3, h3;
+			while (n - i >= sizeof(size_t)) {
+				size_t w;
+				memcpy(&w, p + i, sizeof w);
+				w = ((w - OMACP__ONES) | w) & OMACP__HIGHS;
+				if (w) {
+#if defined(__GNUC__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+					/* the lowest flagged byte is the first one
+					 * that is not ASCII or is NUL (a borrow
+					 * only goes upwards) */
+					i += (size_t)__builtin_ctzll((unsigned long long)w) >> 3;
+#endif
+					break;
+				}
+				i += sizeof w;
+			}
+#if defined(__GNUC__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+			if (n - i < sizeof(size_t)) /* (else p[i] is not ASCII) */
+#endif
+			while (i < n && (uint8_t)(p[i] - 1u) < 0x7Fu)
+				i++;
+			if (n - i < 4)
 				break;
-			i += sizeof w;
+			b = p[i];
+			if (b < 0xC2) /* NUL, ASCII (big-endian), invalid */
+				break;
+			if (b < 0xE0) {
+				if ((p[i + 1] & 0xC0u) != 0x80u)
+					break;
+				i += 2;
+			} else if (b < 0xF0) {
+				l3 = b == 0xE0 ? 0xA0u : 0x80u; /* as below */
+				h3 = b == 0xED ? 0x9Fu : 0xBFu;
+				if (p[i + 1] - l3 > h3 - l3 || (p[i + 2] & 0xC0u) != 0x80u)
+					break;
+				i += 3;
+			} else {
+				break;
+			}
 		}
 #endif
 		while (i < n && (uint8_t)(p[i] - 1u) < 0x7Fu)

@@ -210,6 +210,14 @@ static inline uint64_t special8(uint64_t x)
 	return (x | (x - B8(0x20)) | (x + B8(0x01)) | (q - B8(1)) | (a - B8(1))) & B8(0x80);
 }
 
+/* The same for bytes known to be valid UTF-8: a byte >= 0x80 is plain
+ * (~x clears its flag; a byte below 0x80 is flagged as above). */
+static inline uint64_t special8_utf8(uint64_t x)
+{
+	uint64_t q = (x | B8(0x04)) ^ B8(0x26), a = (x | B8(0x02)) ^ B8(0x3E);
+	return ((x - B8(0x20)) | (x + B8(0x01)) | (q - B8(1)) | (a - B8(1))) & ~x & B8(0x80);
+}
+
 static inline uint64_t load8(const uint8_t *p)
 {
 	uint64_t x;
@@ -222,50 +230,58 @@ static inline uint64_t load8(const uint8_t *p)
 #define SPECIAL(c) (cls[c] & (VE | VU))
 
 /* Copy v[0..n) to d[0..n) when no byte of it needs an escape or a UTF-8
- * check and return 1; else return 0 (d[0..n) then holds anything).  Only
+ * check and return 1; else return 0 (d[0..n) then holds anything).  m: the
+ * byte classes that need it (VE | VU, or VE for values known to be valid
+ * UTF-8).  Only
  * v[0..n) is read and only d[0..n) written: the last word overlaps the one
  * before, 4..7 bytes are copied as two overlapping halves, 1..3 as the
  * first, middle and last byte. */
-static inline int copy_plain(uint8_t *d, const uint8_t *v, size_t n)
+#if defined(__GNUC__) && !defined(__OPTIMIZE_SIZE__)
+__attribute__((always_inline))
+#endif
+static inline int copy_plain(uint8_t *d, const uint8_t *v, size_t n, unsigned m)
 {
+#define SPECIAL_M(c) (cls[c] & m)
 	if (n >= 8) {
 #ifndef __OPTIMIZE_SIZE__
 		size_t i;
 		uint64_t x;
+		/* (known UTF-8: the second test only for words not all ASCII) */
 		for (i = 0; i + 8u < n; i += 8) {
 			x = load8(v + i);
-			if (special8(x))
+			if (special8(x) && ((m & VU) || special8_utf8(x)))
 				return 0;
 			memcpy(d + i, &x, 8);
 		}
 		x = load8(v + n - 8);
-		if (special8(x))
+		if (special8(x) && ((m & VU) || special8_utf8(x)))
 			return 0;
 		memcpy(d + n - 8, &x, 8);
 #else
 		size_t i;
 		for (i = 0; i < n; i++) {
-			if (SPECIAL(v[i]))
+			if (SPECIAL_M(v[i]))
 				return 0;
 			d[i] = v[i];
 		}
 #endif
 	} else if (n >= 4) {
 		uint32_t lo = word4(v), hi = word4(v + n - 4);
-		if (SPECIAL(v[0]) | SPECIAL(v[1]) | SPECIAL(v[2]) | SPECIAL(v[3]) |
-		    SPECIAL(v[n - 3]) | SPECIAL(v[n - 2]) | SPECIAL(v[n - 1]))
+		if (SPECIAL_M(v[0]) | SPECIAL_M(v[1]) | SPECIAL_M(v[2]) | SPECIAL_M(v[3]) |
+		    SPECIAL_M(v[n - 3]) | SPECIAL_M(v[n - 2]) | SPECIAL_M(v[n - 1]))
 			return 0;
 		memcpy(d, &lo, 4);
 		memcpy(d + n - 4, &hi, 4);
 	} else if (n) {
 		uint8_t a = v[0], b = v[n >> 1], c = v[n - 1];
-		if (SPECIAL(a) | SPECIAL(b) | SPECIAL(c))
+		if (SPECIAL_M(a) | SPECIAL_M(b) | SPECIAL_M(c))
 			return 0;
 		d[0] = a;
 		d[n >> 1] = b;
 		d[n - 1] = c;
 	}
 	return 1;
+#undef SPECIAL_M
 }
 
 /* Length of the valid UTF-8 sequence of 3 or 4 bytes at p[0..n) (p[0] >=
@@ -343,11 +359,18 @@ static uint8_t *copy_value_slow(uint8_t *d, const uint8_t **pp, const uint8_t *e
 		if (!SPECIAL(c)) {
 			/* a run of plain bytes */
 #ifndef __OPTIMIZE_SIZE__
-			while (e - p >= 8) {
-				uint64_t x = load8(p);
-				if (special8(x))
-					break;
+			while (e - p >= 8) { /* (8 bytes fit: 6 per byte left) */
+				uint64_t x = load8(p), m = special8(x);
 				memcpy(d, &x, 8);
+				if (m) {
+#if defined(__GNUC__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+					/* the lowest flagged byte is the first special one */
+					size_t k = (size_t)__builtin_ctzll(m) >> 3;
+					d += k;
+					p += k;
+#endif
+					break;
+				}
 				d += 8;
 				p += 8;
 			}
@@ -595,10 +618,10 @@ static omacp_err start_root(omacp_xml_writer *w)
  * may leave the stage before its end goes on piece by piece
  * (start_tag_rest).
  */
-#if defined(__GNUC__)
-__attribute__((noinline))
+#if defined(__GNUC__) && !defined(__OPTIMIZE_SIZE__)
+__attribute__((always_inline)) inline /* speed: one copy per m */
 #endif
-static omacp_err start_tag(omacp_xml_writer *w, const omacp_event *ev)
+static omacp_err start_tag_m(omacp_xml_writer *w, const omacp_event *ev, unsigned m)
 {
 	const omacp_attr *a = ev->attrs, *ae;
 	unsigned depth = w->depth_, e = (unsigned)ev->elem, prev = 0;
@@ -638,14 +661,19 @@ static omacp_err start_tag(omacp_xml_writer *w, const omacp_event *ev)
 			d[nl + 2] = '"';
 			d += nl + 3u;
 		}
-		if (copy_plain(d, vp, vl)) {
+		if (copy_plain(d, vp, vl, VE | VU)) {
 			d += vl;
 		} else if (6u * vl + 1u <= (size_t)(end - d)) {
-			/* bytes to escape or check: in place, it fits */
+			/* bytes to escape or check: in place, it fits (a value
+			 * known to be UTF-8 is only looked at for escapes) */
 			const uint8_t *p = vp;
-			d = copy_value_slow(d, &p, vp + vl, vp + vl);
-			if (!d) /* bad UTF-8: the general way finds the error */
-				return start_tag_general(w, ev, close_prev);
+			if (m == VE && copy_plain(d, vp, vl, VE)) {
+				d += vl;
+			} else {
+				d = copy_value_slow(d, &p, vp + vl, vp + vl);
+				if (!d) /* bad UTF-8: the general way finds the error */
+					return start_tag_general(w, ev, close_prev);
+			}
 		} else {
 			return start_tag_rest(w, ev, close_prev, d, (size_t)(a - ev->attrs), 1, prev);
 		}
@@ -657,11 +685,31 @@ static omacp_err start_tag(omacp_xml_writer *w, const omacp_event *ev)
 	return OMACP_OK;
 }
 
+/* START of an event whose values need a look at every byte class (m =
+ * VE | VU, see copy_plain). */
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
+static omacp_err start_tag(omacp_xml_writer *w, const omacp_event *ev)
+{
+	return start_tag_m(w, ev, VE | VU);
+}
+
+#ifndef __OPTIMIZE_SIZE__
+/* Speed only: START of an event whose values are known to be UTF-8. */
+__attribute__((noinline)) static omacp_err start_tag_utf8(omacp_xml_writer *w,
+                                                        const omacp_event *ev)
+{
+	return start_tag_m(w, ev, VE);
+}
+#endif
+
 /*
  * An event: START goes to start_tag; END writes `/>` for an empty element,
  * else the end tag.  After every event at least HEAD_ROOM bytes of the
  * stage are free (it is flushed when fewer are left), so a tag head needs
- * no room check and the common paths call nothing.
+ * no room check and the common paths call nothing.  m: the byte classes
+ * of a value that need a look (see copy_plain).
  */
 omacp_err omacp_xml_writer_event(void *user, const omacp_event *ev)
 {
@@ -673,7 +721,12 @@ omacp_err omacp_xml_writer_event(void *user, const omacp_event *ev)
 	if (w->err_ != OMACP_OK)
 		return w->err_;
 	if (ev->kind == OMACP_EV_START)
+#ifndef __OPTIMIZE_SIZE__
+		return (w->flags_ & OMACP_XML_TRUSTED_UTF8) ? start_tag_utf8(w, ev)
+		                                            : start_tag(w, ev);
+#else
 		return start_tag(w, ev);
+#endif
 	depth = w->depth_;
 	if (ev->kind != OMACP_EV_END || depth == 0 || (unsigned)ev->elem != w->elem_[depth - 1])
 		return w->err_ = OMACP_E_DOC_STRUCTURE;

@@ -122,6 +122,14 @@ omacp_err omacp_xml_parse(const uint8_t *p, size_t n, uint8_t *work,
 typedef omacp_err (*omacp_write_fn)(void *user, const uint8_t *p, size_t n);
 
 #define OMACP_XML_NO_PROLOG 0x1u /* omit the XML declaration and DOCTYPE */
+/*
+ * The caller guarantees that every attribute value is valid UTF-8 without
+ * NUL, as the WBXML decoder checks for every value it delivers (wbxml.h),
+ * and the writer need not check again: speed builds then only look for
+ * bytes to escape.  A value that breaks the promise is written unchecked
+ * (never read out of bounds) instead of failing with OMACP_E_XML_ENCODING.
+ */
+#define OMACP_XML_TRUSTED_UTF8 0x2u
 
 /* Bytes of text the writer stages before calling the write function (part
  * of omacp_xml_writer, so of its size; at least 2 * OMACP_MAX_DEPTH + 64
@@ -145,7 +153,7 @@ typedef struct omacp_xml_writer {
 } omacp_xml_writer;
 
 /* Prepare w; text goes to write/user (kept by w until it is discarded).
- * flags: OMACP_XML_NO_PROLOG or 0.  Cannot fail.  The writer stages text in
+ * flags: OMACP_XML_NO_PROLOG and/or OMACP_XML_TRUSTED_UTF8, or 0.  Cannot fail.  The writer stages text in
  * itself (OMACP_XML_WRITE_BUF bytes) and calls write when that is full, when
  * the root element closes and in omacp_xml_writer_finish; an error of write
  * therefore shows at a later event or at finish, and is sticky. */

@@ -464,7 +464,8 @@ static void op_wbxml_xml(ctx *c)
 	buf.ptr = c->out;
 	buf.cap = c->out_cap;
 	buf.len = 0;
-	omacp_xml_writer_init(&w, 0, omacp_buf_write, &buf);
+	/* the decoder checks every value: the writer need not (xml.h) */
+	omacp_xml_writer_init(&w, OMACP_XML_TRUSTED_UTF8, omacp_buf_write, &buf);
 	e = omacp_wbxml_decode(c->d->wbxml, c->d->wbxml_len, c->work, c->work_len,
 	                       0, omacp_xml_writer_event, &w, NULL);
 	if (e == OMACP_OK)
