@@ -7,14 +7,19 @@
  * nothing is staged outside the arena.
  *
  * Arena layout (as the doc builder's): nodes, each followed by its attribute
- * array, grow up from the aligned start; values built of several parts grow
- * down from the end.  A name or value that is one token, one string-table
- * entry or one inline string is a slice of the token tables or of the input.
- * The element being opened is written at the bottom as its tokens arrive
- * and becomes part of the tree (linked, counted) only when its attribute
- * list is complete; running out of arena is remembered and reported then,
- * where the builder would have reported it, so that a decoding error in the
- * rest of the attribute list still takes precedence.
+ * array, grow up from the aligned start (lo: the first free byte); values
+ * built of several parts grow down from the end (hi: the end of the free
+ * bytes).  A name or value that is one token, one string-table entry or one
+ * inline string is a slice of the token tables or of the input.  The
+ * element being opened (nd) is written at the bottom as its tokens arrive
+ * and joins the tree only when its attribute list is complete.  When
+ * something of it does not fit, nd becomes NULL and the free space is
+ * closed (lo = hi), and the NOMEM is reported then, where the builder would
+ * have reported it, so that a decoding error in the rest of the attribute
+ * list still takes precedence.
+ *
+ * The body is two loops, one per decoder state (between tags; in an
+ * attribute list), so that each keeps only its own variables live.
  */
 #include <string.h>
 #include "omacp/doc.h"
@@ -23,233 +28,133 @@
 
 #define ALIGN (sizeof(omacp_doc_align_))
 
-/* Speed builds inline every step into the one entry point, so that the
- * decoding state (never address-taken) lives in registers. */
-#if defined(__GNUC__) && !defined(__OPTIMIZE_SIZE__)
-#define STEP __attribute__((always_inline)) static inline
-#else
-#define STEP static
-#endif
-
 /* Attribute value modes: no part yet, one part in stable storage (token
  * strings, string table or input), parts concatenated at the arena top. */
 enum { V_NONE, V_STATIC, V_COPIED };
 
-typedef struct dd {
-	const uint8_t *p;       /* the document                               */
-	size_t n;
-	const uint8_t *tbl;     /* the string table (in the input)            */
-	size_t tlen;
-	uint8_t *base;          /* arena start (aligned)                      */
-	size_t cap, used, top;  /* bytes; used: committed bottom; top: values */
-	size_t u;               /* bottom including the element being opened  */
-	omacp_node *cur;        /* innermost open element (NULL: none)        */
-	omacp_node *last;       /* its last complete child so far             */
-	omacp_node *root;
-	size_t n_nodes;
-	size_t el_off;          /* the element being opened: offset, tag      */
-	unsigned el, el_flags;  /* element, tag token (0x40: content)         */
-	unsigned na;            /* its attributes so far                      */
-	int shrt;               /* it does not fit in the arena               */
-	unsigned vmode;         /* of the current attribute                   */
-	omacp_attr *a;          /* the current attribute (a slot or *spare)   */
-	omacp_attr *spare;      /* attribute sink once the arena is short     */
-	unsigned depth;         /* open elements                              */
-	int done;               /* the root element has ended                 */
-	size_t err_off;
-} dd;
+static const char prov_pubid[] = "-//WAPFORUM//DTD PROV 1.0//EN";
 
-/* Token string k. */
-STEP const uint8_t *tstr(unsigned k, size_t *len)
+/* Token string k as a slice. */
+static inline void tstr(unsigned k, omacp_slice *s)
 {
 	unsigned o = omacp__wbxml_off[k];
-	*len = (size_t)(omacp__wbxml_off[k + 1] - o);
-	return (const uint8_t *)omacp__wbxml_str + o;
+	s->ptr = (const uint8_t *)omacp__wbxml_str + o;
+	s->len = (size_t)(omacp__wbxml_off[k + 1] - o);
 }
 
-/* Read an mb_u_int32 starting at p[*i]: MBUINT at the byte where it became
- * too long or too large, TRUNCATED at the end of input. */
-STEP omacp_err mb(dd *d, size_t *i, uint32_t *v)
+/*
+ * An mb_u_int32 from *q on (before end): OMACP_OK and *q after it, or
+ * MBUINT with *q at the byte where it became too long or too large, or
+ * TRUNCATED with *q at end.
+ */
+static omacp_err mb(const uint8_t **q, const uint8_t *end, uint32_t *v)
 {
 	uint32_t x = 0;
 	unsigned len = 0, c;
-	for (;;) {
-		if (*i >= d->n) {
-			d->err_off = d->n;
+	const uint8_t *s = *q;
+	for (;; s++) {
+		if (s == end) {
+			*q = s;
 			return OMACP_E_TRUNCATED;
 		}
-		c = d->p[*i];
+		c = *s;
 		if ((x >> 25) != 0 || (len == 4 && (c & 0x80))) {
-			d->err_off = *i;
+			*q = s;
 			return OMACP_E_WBXML_MBUINT;
 		}
 		x = x << 7 | (c & 0x7Fu);
 		len++;
-		(*i)++;
-		if (!(c & 0x80)) {
-			*v = x;
-			return OMACP_OK;
-		}
+		if (!(c & 0x80))
+			break;
 	}
+	*q = s + 1;
+	*v = x;
+	return OMACP_OK;
 }
 
-/* The string-table entry at offset off, checked as UTF-8: STRTBL when out of
- * range or unterminated, UTF8 when not valid (errors at the token). */
+/* The string-table entry at offset off, checked as UTF-8 into *s: STRTBL
+ * when out of range or unterminated, UTF8 when not valid. */
 static omacp_err strtbl_ref(const uint8_t *tbl, size_t tlen, uint32_t off,
-                            const uint8_t **s, size_t *len)
+                            omacp_slice *s)
 {
 	const uint8_t *z;
 	uint8_t st[3] = { 0, 0, 0 };
 	if (off >= tlen || (z = memchr(tbl + off, 0, tlen - off)) == NULL)
 		return OMACP_E_WBXML_STRTBL;
-	*s = tbl + off;
-	*len = (size_t)(z - *s);
-	if (omacp__utf8_scan(st, *s, *len) != *len || st[0])
+	s->ptr = tbl + off;
+	s->len = (size_t)(z - s->ptr);
+	if (omacp__utf8_scan(st, s->ptr, s->len) != s->len || st[0])
 		return OMACP_E_WBXML_UTF8;
 	return OMACP_OK;
 }
 
-/* ------------------------------------------------------------ values */
-
-/* Append s[0..len) to the current value: the value moves to (or grows down
- * at) the arena top.  Out of room marks the element short (the value is
- * then no longer kept: the element will fail anyway). */
-STEP void append(dd *d, const uint8_t *s, size_t len)
+/*
+ * Append s[0..len) to value v (in mode vmode) in the free bytes [lo, hi):
+ * the value moves to (or, when already copied, grows down at) the top.
+ * Returns the new hi, or NULL when it does not fit.
+ */
+static uint8_t *append(omacp_slice *v, unsigned vmode, uint8_t *lo, uint8_t *hi,
+                       const uint8_t *s, size_t len)
 {
-	omacp_attr *a = d->a;
-	size_t old = a->value.len;
+	size_t old = v->len;
 	uint8_t *dst;
-	if (d->shrt)
-		return;
-	if (d->vmode != V_COPIED) {
-		if (old + len > d->cap - d->u - d->top) {
-			d->shrt = 1;
-			return;
-		}
-		d->top += old + len;
-		dst = d->base + (d->cap - d->top);
+	if (vmode != V_COPIED) {
+		if (old + len > (size_t)(hi - lo))
+			return NULL;
+		dst = hi - (old + len);
 		if (old)
-			memcpy(dst, a->value.ptr, old);
-		d->vmode = V_COPIED;
+			memcpy(dst, v->ptr, old);
 	} else { /* the value is the lowest string at the top: move it down */
-		if (len > d->cap - d->u - d->top) {
-			d->shrt = 1;
-			return;
-		}
-		d->top += len;
-		dst = d->base + (d->cap - d->top);
-		memmove(dst, a->value.ptr, old);
+		if (len > (size_t)(hi - lo))
+			return NULL;
+		dst = hi - len;
+		memmove(dst, v->ptr, old);
 	}
 	if (len)
 		memcpy(dst + old, s, len);
-	a->value.ptr = dst;
-	a->value.len = old + len;
+	v->ptr = dst;
+	v->len = old + len;
+	return dst;
 }
 
-/* A value part in stable storage (token strings, string table, input). */
-STEP void part(dd *d, const uint8_t *s, size_t len)
+/*
+ * An inline string from q on: its length (q[len] is its NUL) or, when it
+ * is not valid UTF-8 or not terminated before end, (size_t)-1 with *bad at
+ * the offending byte (end: unterminated).
+ */
+static inline size_t str_i(const uint8_t *q, const uint8_t *end, const uint8_t **bad)
 {
-	if (d->vmode == V_NONE) {
-		d->a->value.ptr = s;
-		d->a->value.len = len;
-		d->vmode = V_STATIC;
-	} else {
-		append(d, s, len);
-	}
-}
-
-/* A new attribute named name[0..nlen) whose value starts as token string
- * pref (0: none yet). */
-STEP omacp_err attr_open(dd *d, const uint8_t *name, size_t nlen,
-                           unsigned pref)
-{
-	omacp_attr *a = d->spare;
-	if (d->na == OMACP_MAX_ATTRS)
-		return OMACP_E_LIMIT;
-	d->na++;
-	if (!d->shrt) {
-		if (sizeof(omacp_attr) > d->cap - d->u - d->top)
-			d->shrt = 1;
-		else {
-			a = (omacp_attr *)(void *)(d->base + d->u);
-			d->u += sizeof(omacp_attr);
+	uint8_t st[3] = { 0, 0, 0 };
+	size_t k;
+#if !defined(__OPTIMIZE_SIZE__) && defined(__GNUC__) && defined(__BYTE_ORDER__) && \
+	__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	/* speed only: plain ASCII up to the NUL, a word at a time (the lowest
+	 * flagged byte is the first NUL or non-ASCII one) */
+	const uint8_t *s = q;
+	while (end - s >= (ptrdiff_t)sizeof(size_t)) {
+		size_t w;
+		memcpy(&w, s, sizeof w);
+		w = ((w - OMACP__ONES) | w) & OMACP__HIGHS;
+		if (w) {
+			s += (size_t)__builtin_ctzll((unsigned long long)w) >> 3;
+			if (*s == 0)
+				return (size_t)(s - q);
+			break;
 		}
+		s += sizeof w;
 	}
-	d->a = a;
-	a->name.ptr = name;
-	a->name.len = nlen;
-	a->value.ptr = tstr(pref, &a->value.len);
-	d->vmode = pref ? V_STATIC : V_NONE;
-	return OMACP_OK;
-}
-
-/* ---------------------------------------------------------- elements */
-
-/* The innermost open element ends. */
-STEP void close_elem(dd *d)
-{
-	d->last = d->cur;
-	d->cur = d->cur->parent;
-	d->done = --d->depth == 0;
-}
-
-/* The attribute list of the element being opened is complete: it joins the
- * tree (NOMEM when it did not fit), and ends at once without content. */
-STEP omacp_err ready(dd *d)
-{
-	omacp_node *node = (omacp_node *)(void *)(d->base + d->used);
-	if (d->shrt)
-		return OMACP_E_NOMEM;
-	node->elem = (uint8_t)d->el;
-	node->depth = (uint8_t)d->depth;
-	node->n_attrs = (uint16_t)d->na;
-	node->offset = d->el_off;
-	node->attrs = d->na ? (const omacp_attr *)(node + 1) : NULL;
-	node->parent = d->cur;
-	node->first = NULL;
-	node->next = NULL;
-	if (d->cur == NULL)
-		d->root = node;
-	else if (d->last != NULL)
-		d->last->next = node;
-	else
-		d->cur->first = node;
-	d->used = d->u;
-	d->n_nodes++;
-	d->cur = node;
-	d->last = NULL;
-	d->depth++;
-	if (!(d->el_flags & 0x40))
-		close_elem(d);
-	return OMACP_OK;
-}
-
-/* A tag token (or LITERAL*) c at offset tok naming `elem` (0: none);
- * *attr becomes 1 when an attribute list follows. */
-STEP omacp_err tag(dd *d, unsigned elem, unsigned c, size_t tok, int *attr)
-{
-	if (elem == OMACP_ELEM_NONE)
-		return OMACP_E_WBXML_TOKEN;
-	if ((elem == OMACP_ELEM_DOC) == (d->root != NULL))
-		return OMACP_E_WBXML_STRUCTURE;
-	if (d->depth > OMACP_MAX_DEPTH)
-		return OMACP_E_WBXML_DEPTH;
-	d->el = elem;
-	d->el_flags = c;
-	d->el_off = tok;
-	d->na = 0;
-	d->u = d->used + sizeof(omacp_node);
-	d->shrt = sizeof(omacp_node) > d->cap - d->used - d->top;
-	if (c & 0x80) {
-		*attr = 1;
-		return OMACP_OK;
+#endif
+	k = omacp__utf8_scan(st, q, (size_t)(end - q));
+	if (q + k == end || q[k] != 0 || st[0]) {
+		*bad = q + k;
+		return (size_t)-1;
 	}
-	return ready(d);
+	return k;
 }
 
 /* The element of tag token c (not a global one) on tag page index `page`,
  * or 0 (as the streaming decoder's tag_elem). */
-STEP unsigned tag_elem(unsigned c, unsigned page)
+static inline unsigned tag_elem(unsigned c, unsigned page)
 {
 	unsigned t = c & 0x3F;
 	if (t - 0x20u <= 0x09u)
@@ -259,274 +164,404 @@ STEP unsigned tag_elem(unsigned c, unsigned page)
 	return 0;
 }
 
+/* Code page index of page byte c: 0, 1, 2 (page 200), 3 (unknown). */
+static inline unsigned page_index(unsigned c)
+{
+	return c <= 1 ? c : c == OMACP__WB_PAGE_WM ? 2u : 3u;
+}
+
 /* ------------------------------------------------------------ header */
 
-static const char prov_pubid[] = "-//WAPFORUM//DTD PROV 1.0//EN";
-
-/* Version, public id, charset and string table; *i: the first body byte. */
-STEP omacp_err header(dd *d, unsigned flags, size_t *i)
+/* Version, public id, charset and string table of p[0..n): OMACP_OK with
+ * *body at the first body byte and the table in *tbl, or the error with
+ * *err_off. */
+static omacp_err header(const uint8_t *p, size_t n, unsigned flags,
+                        const uint8_t **body, omacp_slice *tbl, size_t *err_off)
 {
+	const uint8_t *q = p + 1, *end = p + n, *at;
 	uint32_t pubid, idx = 0, v;
-	unsigned version;
 	omacp_err e;
-	if (d->n == 0) {
-		d->err_off = 0;
+	*err_off = 0;
+	if (n == 0)
 		return OMACP_E_TRUNCATED;
-	}
-	version = d->p[0];
-	d->err_off = 0;
-	if (version > 0x03)
+	if (p[0] > 0x03)
 		return OMACP_E_WBXML_VERSION;
-	*i = 1;
-	if ((e = mb(d, i, &pubid)) != OMACP_OK)
-		return e;
+	if ((e = mb(&q, end, &pubid)) != OMACP_OK)
+		goto at_q;
 	if (pubid == 0) {
-		if ((e = mb(d, i, &idx)) != OMACP_OK)
-			return e;
+		if ((e = mb(&q, end, &idx)) != OMACP_OK)
+			goto at_q;
 	} else if (pubid != 0x0B && !(pubid == 0x01 && (flags & OMACP_WBXML_ASSUME_PROV))) {
-		d->err_off = 1;
+		*err_off = 1;
 		return OMACP_E_WBXML_PUBID;
 	}
-	if (version) {
-		size_t at = *i;
-		if ((e = mb(d, i, &v)) != OMACP_OK)
-			return e;
+	if (p[0] != 0) { /* WBXML 1.0 has no charset field: UTF-8 is assumed */
+		at = q;
+		if ((e = mb(&q, end, &v)) != OMACP_OK)
+			goto at_q;
 		if (v != 106) {
-			d->err_off = at;
+			*err_off = (size_t)(at - p);
 			return OMACP_E_WBXML_CHARSET;
 		}
 	}
-	if ((e = mb(d, i, &v)) != OMACP_OK)
-		return e;
-	if (v > d->n - *i) {
-		d->err_off = d->n;
+	if ((e = mb(&q, end, &v)) != OMACP_OK)
+		goto at_q;
+	if (v > (size_t)(end - q)) {
+		*err_off = n;
 		return OMACP_E_TRUNCATED;
 	}
-	d->tbl = d->p + *i;
-	d->tlen = v;
-	*i += v;
+	tbl->ptr = q;
+	tbl->len = v;
+	*body = q + v;
 	if (pubid == 0) {
 		const uint8_t *z;
-		d->err_off = 1;
-		if (idx >= v || (z = memchr(d->tbl + idx, 0, v - idx)) == NULL)
+		*err_off = 1;
+		if (idx >= v || (z = memchr(q + idx, 0, v - idx)) == NULL)
 			return OMACP_E_WBXML_STRTBL;
-		if ((size_t)(z - (d->tbl + idx)) != sizeof prov_pubid - 1 ||
-		    memcmp(d->tbl + idx, prov_pubid, sizeof prov_pubid - 1) != 0)
+		if ((size_t)(z - (q + idx)) != sizeof prov_pubid - 1 ||
+		    memcmp(q + idx, prov_pubid, sizeof prov_pubid - 1) != 0)
 			return OMACP_E_WBXML_PUBID;
 	}
 	return OMACP_OK;
+at_q:
+	*err_off = (size_t)(q - p);
+	return e;
 }
 
 /* -------------------------------------------------------------- body */
-
-/* The document body from p[i] on.  On error d->err_off is set: to the
- * token, unless a step points elsewhere. */
-STEP omacp_err body(dd *d, size_t i)
-{
-	const uint8_t *p = d->p;
-	size_t n = d->n, tok = i;
-	unsigned page[2] = { 0, 0 }; /* tag, attribute code page index */
-	int attr = 0; /* in an attribute list */
-	omacp_err e = OMACP_OK;
-	uint32_t v;
-	const uint8_t *s;
-	size_t len;
-
-	while (i < n && !d->done) {
-		unsigned c = p[i];
-		tok = i++;
-		if ((c & 0x3F) >= 0x05) {
-			if (!attr) {
-				e = tag(d, tag_elem(c, page[0]), c, tok, &attr);
-			} else {
-				const uint8_t *g = omacp__wbxml_pg[page[1]];
-				unsigned k, id;
-				if (c < 0x80) { /* attribute start */
-					k = c - g[0];
-					if (k < g[1] && (id = omacp__wbxml_start_name[k += g[2]]) != 0) {
-						s = tstr(id, &len);
-						e = attr_open(d, s, len, omacp__wbxml_start_pref[k]);
-					} else {
-						e = OMACP_E_WBXML_TOKEN;
-					}
-				} else if (d->na == 0) {
-					e = OMACP_E_WBXML_STRUCTURE;
-				} else { /* attribute value */
-					k = c - g[3];
-					if (k < g[4] && (id = omacp__wbxml_value[k + g[5]]) != 0) {
-						s = tstr(id, &len);
-						part(d, s, len);
-					} else {
-						e = OMACP_E_WBXML_TOKEN;
-					}
-				}
-			}
-		} else {
-			switch (c) { /* global tokens */
-			case OMACP__WB_SWITCH_PAGE:
-				if (i >= n) {
-					tok = n;
-					e = OMACP_E_TRUNCATED;
-					break;
-				}
-				c = p[i];
-				page[attr] = c <= 1 ? c : c == OMACP__WB_PAGE_WM ? 2u : 3u;
-				if (page[attr] > 2) {
-					tok = i;
-					e = OMACP_E_WBXML_TOKEN;
-				}
-				i++;
-				break;
-			case OMACP__WB_END:
-				if (attr) {
-					attr = 0;
-					e = ready(d);
-				} else if (d->depth) {
-					close_elem(d);
-				} else {
-					e = OMACP_E_WBXML_STRUCTURE;
-				}
-				break;
-			case OMACP__WB_STR_I: {
-				uint8_t st[3] = { 0, 0, 0 };
-				size_t k;
-				if (!attr || d->na == 0) { /* text content, or outside an attribute */
-					e = OMACP_E_WBXML_STRUCTURE;
-					break;
-				}
-				k = omacp__utf8_scan(st, p + i, n - i);
-				if (k == n - i) {
-					tok = n;
-					e = OMACP_E_TRUNCATED;
-				} else if (p[i + k] != 0 || st[0]) {
-					tok = i + k;
-					e = OMACP_E_WBXML_UTF8;
-				} else {
-					part(d, p + i, k);
-					i += k + 1;
-				}
-				break;
-			}
-			case OMACP__WB_ENTITY:
-			case OMACP__WB_STR_T:
-			case OMACP__WB_OPAQUE:
-				if (!attr || d->na == 0) {
-					e = OMACP_E_WBXML_STRUCTURE;
-					break;
-				}
-				if ((e = mb(d, &i, &v)) != OMACP_OK) {
-					tok = d->err_off;
-					break;
-				}
-				if (c == OMACP__WB_STR_T) {
-					if ((e = strtbl_ref(d->tbl, d->tlen, v, &s, &len)) == OMACP_OK)
-						part(d, s, len);
-				} else if (c == OMACP__WB_ENTITY) {
-					uint8_t b[4];
-					unsigned k = 4, top = 0x3F; /* what fits in the lead byte */
-					if (v == 0 || (v >= 0xD800 && v <= 0xDFFF) || v > 0x10FFFF) {
-						e = OMACP_E_WBXML_UTF8;
-						break;
-					}
-					if (v >= 0x80) {
-						do { /* continuation bytes, last first */
-							b[--k] = (uint8_t)(0x80 | (v & 0x3F));
-							v >>= 6;
-							top >>= 1;
-						} while (v > top);
-						v |= 0xFFu & ~(top << 1 | 1); /* 110, 1110 or 11110 */
-					}
-					b[--k] = (uint8_t)v;
-					append(d, b + k, 4 - k);
-				} else { /* OPAQUE: v bytes of UTF-8 without NUL */
-					uint8_t st[3] = { 0, 0, 0 };
-					size_t avail = n - i < v ? n - i : v;
-					size_t k = omacp__utf8_scan(st, p + i, avail);
-					if (k < avail) {
-						tok = i + k;
-						e = OMACP_E_WBXML_UTF8;
-					} else if (avail < v) {
-						tok = n;
-						e = OMACP_E_TRUNCATED;
-					} else if (st[0]) {
-						tok = i + v - 1;
-						e = OMACP_E_WBXML_UTF8;
-					} else {
-						append(d, p + i, v);
-						i += v;
-					}
-				}
-				break;
-			case 0x44: case 0x84: case 0xC4: /* LITERAL_C, _A, _AC: tags only */
-				if (attr) {
-					e = OMACP_E_WBXML_TOKEN;
-					break;
-				}
-				/* fall through */
-			case OMACP__WB_LITERAL:
-				if ((e = mb(d, &i, &v)) != OMACP_OK) {
-					tok = d->err_off;
-					break;
-				}
-				if ((e = strtbl_ref(d->tbl, d->tlen, v, &s, &len)) != OMACP_OK)
-					break;
-				if (attr)
-					e = attr_open(d, s, len, 0);
-				else
-					e = tag(d, omacp_elem_lookup((const char *)s, len), c, tok, &attr);
-				break;
-			default: /* EXT_*, PI */
-				e = OMACP_E_WBXML_TOKEN;
-				break;
-			}
-		}
-		if (e != OMACP_OK)
-			break;
-	}
-	if (e == OMACP_OK && i < n) { /* after the root */
-		tok = i;
-		e = OMACP_E_WBXML_STRUCTURE;
-	} else if (e == OMACP_OK && !d->done) {
-		tok = n;
-		e = OMACP_E_TRUNCATED;
-	}
-	d->err_off = tok;
-	return e;
-}
 
 omacp_err omacp_wbxml_decode_doc(const uint8_t *p, size_t n, unsigned flags,
                                  omacp_doc *doc, uint8_t *work, size_t work_len,
                                  size_t *err_off)
 {
-	dd d;
-	omacp_attr spare;
-	size_t mis, pad, i = 0;
+	const uint8_t *q, *end = p + n, *tok = p, *bad = NULL;
+	omacp_slice tbl, s;
+	uint8_t *base, *lo, *hi;
+	omacp_node *nd = NULL, *cur = NULL, *last = NULL;
+	omacp_attr *a = NULL, spare;
+	uint8_t ent[4];                 /* an ENTITY's UTF-8 */
+	size_t n_nodes = 0, mis, pad, eoff, k;
+	unsigned depth = 0, tpage = 0, apage = 0, na = 0, vmode = V_NONE, c, elem, id;
+	uint32_t v;
 	omacp_err e;
+
 	if (doc == NULL || (p == NULL && n != 0))
 		return OMACP_E_ARG;
 	memset(doc, 0, sizeof *doc);
-	memset(&d, 0, sizeof d);
-	d.p = p;
-	d.n = n;
-	d.spare = &spare;
-	if (!work)
+	if (!work) { /* no arena: an empty one (no NULL arithmetic) */
+		work = ent;
 		work_len = 0;
-	mis = work ? (size_t)((uintptr_t)work % ALIGN) : 0;
+	}
+	mis = (size_t)((uintptr_t)work % ALIGN);
 	pad = mis ? ALIGN - mis : 0;
 	if (pad > work_len)
 		pad = work_len;
-	d.base = work ? work + pad : NULL;
-	d.cap = work_len - pad;
-	e = header(&d, flags, &i);
-	if (e == OMACP_OK)
-		e = body(&d, i);
-	if (e != OMACP_OK) {
-		if (err_off)
-			*err_off = d.err_off;
-		return e;
+	base = lo = work + pad;
+	hi = work + work_len;
+	e = header(p, n, flags, &q, &tbl, &eoff);
+	if (e != OMACP_OK)
+		goto out;
+
+	/* ---- between tags */
+	for (;;) {
+		if (q == end) {
+			tok = end;
+			e = OMACP_E_TRUNCATED;
+			goto fail;
+		}
+		tok = q;
+		c = *q++;
+		if ((c & 0x3F) >= 0x05) {
+			elem = tag_elem(c, tpage);
+		} else {
+			switch (c) { /* global tokens */
+			case OMACP__WB_SWITCH_PAGE:
+				if (q == end) {
+					tok = end;
+					e = OMACP_E_TRUNCATED;
+					goto fail;
+				}
+				tpage = page_index(*q++);
+				if (tpage > 2) {
+					tok = q - 1;
+					e = OMACP_E_WBXML_TOKEN;
+					goto fail;
+				}
+				continue;
+			case OMACP__WB_END:
+				if (cur == NULL) {
+					e = OMACP_E_WBXML_STRUCTURE;
+					goto fail;
+				}
+				last = cur;
+				cur = cur->parent;
+				depth--;
+				if (cur == NULL)
+					goto done;
+				continue;
+			case OMACP__WB_LITERAL:
+			case 0x44: case 0x84: case 0xC4: /* LITERAL_C, _A, _AC */
+				if ((e = mb(&q, end, &v)) != OMACP_OK) {
+					tok = q;
+					goto fail;
+				}
+				if ((e = strtbl_ref(tbl.ptr, tbl.len, v, &s)) != OMACP_OK)
+					goto fail;
+				elem = omacp_elem_lookup((const char *)s.ptr, s.len);
+				break;
+			case OMACP__WB_ENTITY: /* text content */
+			case OMACP__WB_STR_I:
+			case OMACP__WB_STR_T:
+			case OMACP__WB_OPAQUE:
+				e = OMACP_E_WBXML_STRUCTURE;
+				goto fail;
+			default: /* EXT_*, PI */
+				e = OMACP_E_WBXML_TOKEN;
+				goto fail;
+			}
+		}
+
+		/* ---- tag c opens elem: the node at the bottom */
+		if (elem == OMACP_ELEM_NONE) {
+			e = OMACP_E_WBXML_TOKEN;
+			goto fail;
+		}
+		if ((elem == OMACP_ELEM_DOC) == (cur != NULL)) { /* root first, once */
+			e = OMACP_E_WBXML_STRUCTURE;
+			goto fail;
+		}
+		if (depth > OMACP_MAX_DEPTH) {
+			e = OMACP_E_WBXML_DEPTH;
+			goto fail;
+		}
+		na = 0;
+		nd = (omacp_node *)(void *)lo;
+		if (sizeof(omacp_node) <= (size_t)(hi - lo)) {
+			lo += sizeof(omacp_node);
+			nd->elem = (uint8_t)elem;
+			nd->depth = (uint8_t)depth;
+			nd->offset = (size_t)(tok - p);
+		} else {
+			nd = NULL;
+			lo = hi;
+		}
+
+		/* ---- its attribute list */
+		if (c & 0x80) {
+			for (;;) {
+				const uint8_t *g;
+				if (q == end) {
+					tok = end;
+					e = OMACP_E_TRUNCATED;
+					goto fail;
+				}
+				tok = q;
+				k = *q++;
+				g = omacp__wbxml_pg[apage];
+				if ((k & 0x3F) >= 0x05) {
+					if (k < 0x80) { /* attribute start */
+						k -= g[0];
+						if (k >= g[1] || (id = omacp__wbxml_start_name[k += g[2]]) == 0) {
+							e = OMACP_E_WBXML_TOKEN;
+							goto fail;
+						}
+						tstr(id, &s);
+						id = omacp__wbxml_start_pref[k];
+						goto attr_open;
+					}
+					if (na == 0) { /* a value part outside an attribute */
+						e = OMACP_E_WBXML_STRUCTURE;
+						goto fail;
+					}
+					k -= g[3];
+					if (k >= g[4] || (id = omacp__wbxml_value[k + g[5]]) == 0) {
+						e = OMACP_E_WBXML_TOKEN;
+						goto fail;
+					}
+					tstr(id, &s);
+					goto part;
+				}
+				switch (k) { /* global tokens */
+				case OMACP__WB_SWITCH_PAGE:
+					if (q == end) {
+						tok = end;
+						e = OMACP_E_TRUNCATED;
+						goto fail;
+					}
+					apage = page_index(*q++);
+					if (apage > 2) {
+						tok = q - 1;
+						e = OMACP_E_WBXML_TOKEN;
+						goto fail;
+					}
+					continue;
+				case OMACP__WB_END:
+					goto ready;
+				case OMACP__WB_LITERAL: /* an attribute name from the table */
+					if ((e = mb(&q, end, &v)) != OMACP_OK) {
+						tok = q;
+						goto fail;
+					}
+					if ((e = strtbl_ref(tbl.ptr, tbl.len, v, &s)) != OMACP_OK)
+						goto fail;
+					id = 0;
+					goto attr_open;
+				case OMACP__WB_STR_I:
+					if (na == 0) {
+						e = OMACP_E_WBXML_STRUCTURE;
+						goto fail;
+					}
+					s.ptr = q;
+					if ((s.len = str_i(q, end, &bad)) == (size_t)-1) {
+						tok = bad;
+						e = bad == end ? OMACP_E_TRUNCATED : OMACP_E_WBXML_UTF8;
+						goto fail;
+					}
+					q += s.len + 1;
+					goto part;
+				case OMACP__WB_ENTITY:
+				case OMACP__WB_STR_T:
+				case OMACP__WB_OPAQUE:
+					if (na == 0) {
+						e = OMACP_E_WBXML_STRUCTURE;
+						goto fail;
+					}
+					if ((e = mb(&q, end, &v)) != OMACP_OK) {
+						tok = q;
+						goto fail;
+					}
+					break;
+				default: /* EXT_*, PI, LITERAL_C/_A/_AC */
+					e = OMACP_E_WBXML_TOKEN;
+					goto fail;
+				}
+
+				/* ENTITY, STR_T or OPAQUE with its number v */
+				if (k == OMACP__WB_STR_T) {
+					if ((e = strtbl_ref(tbl.ptr, tbl.len, v, &s)) != OMACP_OK)
+						goto fail;
+					goto part;
+				}
+				if (k == OMACP__WB_ENTITY) { /* code point v as UTF-8 */
+					static const uint8_t lead[4] = { 0x00, 0xC0, 0xE0, 0xF0 };
+					unsigned i = 4, m;
+					if (v == 0 || (v >= 0xD800 && v <= 0xDFFF) || v > 0x10FFFF) {
+						e = OMACP_E_WBXML_UTF8;
+						goto fail;
+					}
+					m = v < 0x80 ? 0 : v < 0x800 ? 1 : v < 0x10000 ? 2 : 3;
+					for (; i > 4 - m; v >>= 6) /* continuation bytes, last first */
+						ent[--i] = (uint8_t)(0x80 | (v & 0x3F));
+					ent[--i] = (uint8_t)(lead[m] | v);
+					s.ptr = ent + i;
+					s.len = 4 - i;
+					goto copy;
+				}
+				/* OPAQUE: v bytes of UTF-8 without NUL */
+				{
+					uint8_t st[3] = { 0, 0, 0 };
+					size_t avail = (size_t)(end - q) < v ? (size_t)(end - q) : v;
+					size_t j = omacp__utf8_scan(st, q, avail);
+					if (j < avail) {
+						tok = q + j;
+						e = OMACP_E_WBXML_UTF8;
+						goto fail;
+					}
+					if (avail < v) {
+						tok = end;
+						e = OMACP_E_TRUNCATED;
+						goto fail;
+					}
+					if (st[0]) {
+						tok = q + v - 1;
+						e = OMACP_E_WBXML_UTF8;
+						goto fail;
+					}
+					s.ptr = q;
+					s.len = v;
+					q += v;
+				}
+				goto copy;
+
+			attr_open: /* name s, value prefix token string id (0: none) */
+				if (na == OMACP_MAX_ATTRS) {
+					e = OMACP_E_LIMIT;
+					goto fail;
+				}
+				na++;
+				if (sizeof(omacp_attr) <= (size_t)(hi - lo)) {
+					a = (omacp_attr *)(void *)lo;
+					lo += sizeof(omacp_attr);
+				} else {
+					a = &spare;
+					nd = NULL;
+					lo = hi;
+				}
+				a->name = s;
+				tstr(id, &a->value);
+				vmode = id ? V_STATIC : V_NONE;
+				continue;
+
+			part: /* value part s in stable storage */
+				if (vmode == V_NONE) {
+					a->value = s;
+					vmode = V_STATIC;
+					continue;
+				}
+			copy: /* value part s, appended */
+				{
+					uint8_t *h = append(&a->value, vmode, lo, hi, s.ptr, s.len);
+					if (h == NULL) {
+						nd = NULL;
+						lo = hi;
+					} else {
+						hi = h;
+						vmode = V_COPIED;
+					}
+				}
+			}
+		}
+
+	ready: /* the attribute list is complete: the element joins the tree */
+		if (nd == NULL) {
+			e = OMACP_E_NOMEM;
+			goto fail;
+		}
+		nd->n_attrs = (uint16_t)na;
+		nd->attrs = na ? (const omacp_attr *)(nd + 1) : NULL;
+		nd->parent = cur;
+		nd->first = NULL;
+		nd->next = NULL;
+		if (last != NULL)
+			last->next = nd;
+		else if (cur != NULL)
+			cur->first = nd;
+		n_nodes++;
+		if (c & 0x40) { /* content follows */
+			cur = nd;
+			last = NULL;
+			depth++;
+		} else {
+			last = nd;
+			if (cur == NULL) /* an empty root */
+				goto done;
+		}
 	}
-	doc->root = d.root;
-	doc->n_nodes = d.n_nodes;
-	doc->bytes_used = pad + d.used + d.top;
+
+done: /* the root ended */
+	if (q != end) {
+		tok = q;
+		e = OMACP_E_WBXML_STRUCTURE;
+		goto fail;
+	}
+	doc->root = (omacp_node *)(void *)base;
+	doc->n_nodes = n_nodes;
+	doc->bytes_used = work_len - (size_t)(hi - lo);
 	return OMACP_OK;
+fail:
+	eoff = (size_t)(tok - p);
+out:
+	if (err_off)
+		*err_off = eoff;
+	return e;
 }
