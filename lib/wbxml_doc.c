@@ -34,42 +34,42 @@ enum { V_NONE, V_STATIC, V_COPIED };
 
 static const char prov_pubid[] = "-//WAPFORUM//DTD PROV 1.0//EN";
 
-/* Token string k as a slice. */
-static inline void tstr(unsigned k, omacp_slice *s)
+/* Token string k: its bytes, and its length in *len. */
+static inline const uint8_t *tstr(unsigned k, size_t *len)
 {
 	unsigned o = omacp__wbxml_off[k];
-	s->ptr = (const uint8_t *)omacp__wbxml_str + o;
-	s->len = (size_t)(omacp__wbxml_off[k + 1] - o);
+	*len = (size_t)(omacp__wbxml_off[k + 1] - o);
+	return (const uint8_t *)omacp__wbxml_str + o;
 }
 
 /*
- * An mb_u_int32 from *q on (before end): OMACP_OK and *q after it, or
- * MBUINT with *q at the byte where it became too long or too large, or
- * TRUNCATED with *q at end.
+ * An mb_u_int32 from q on (before end) into *v: returns the position after
+ * it with *e OMACP_OK, or the position of the error with *e MBUINT (the
+ * byte where it became too long or too large) or TRUNCATED (end).
  */
-static omacp_err mb(const uint8_t **q, const uint8_t *end, uint32_t *v)
+static const uint8_t *mb(const uint8_t *q, const uint8_t *end, uint32_t *v,
+                         omacp_err *e)
 {
 	uint32_t x = 0;
 	unsigned len = 0, c;
-	const uint8_t *s = *q;
-	for (;; s++) {
-		if (s == end) {
-			*q = s;
-			return OMACP_E_TRUNCATED;
+	for (;; q++) {
+		if (q == end) {
+			*e = OMACP_E_TRUNCATED;
+			return q;
 		}
-		c = *s;
+		c = *q;
 		if ((x >> 25) != 0 || (len == 4 && (c & 0x80))) {
-			*q = s;
-			return OMACP_E_WBXML_MBUINT;
+			*e = OMACP_E_WBXML_MBUINT;
+			return q;
 		}
 		x = x << 7 | (c & 0x7Fu);
 		len++;
 		if (!(c & 0x80))
 			break;
 	}
-	*q = s + 1;
 	*v = x;
-	return OMACP_OK;
+	*e = OMACP_OK;
+	return q + 1;
 }
 
 /* The string-table entry at offset off, checked as UTF-8 into *s: STRTBL
@@ -186,10 +186,10 @@ static omacp_err header(const uint8_t *p, size_t n, unsigned flags,
 		return OMACP_E_TRUNCATED;
 	if (p[0] > 0x03)
 		return OMACP_E_WBXML_VERSION;
-	if ((e = mb(&q, end, &pubid)) != OMACP_OK)
+	if ((q = mb(q, end, &pubid, &e)), e != OMACP_OK)
 		goto at_q;
 	if (pubid == 0) {
-		if ((e = mb(&q, end, &idx)) != OMACP_OK)
+		if ((q = mb(q, end, &idx, &e)), e != OMACP_OK)
 			goto at_q;
 	} else if (pubid != 0x0B && !(pubid == 0x01 && (flags & OMACP_WBXML_ASSUME_PROV))) {
 		*err_off = 1;
@@ -197,14 +197,14 @@ static omacp_err header(const uint8_t *p, size_t n, unsigned flags,
 	}
 	if (p[0] != 0) { /* WBXML 1.0 has no charset field: UTF-8 is assumed */
 		at = q;
-		if ((e = mb(&q, end, &v)) != OMACP_OK)
+		if ((q = mb(q, end, &v, &e)), e != OMACP_OK)
 			goto at_q;
 		if (v != 106) {
 			*err_off = (size_t)(at - p);
 			return OMACP_E_WBXML_CHARSET;
 		}
 	}
-	if ((e = mb(&q, end, &v)) != OMACP_OK)
+	if ((q = mb(q, end, &v, &e)), e != OMACP_OK)
 		goto at_q;
 	if (v > (size_t)(end - q)) {
 		*err_off = n;
@@ -235,13 +235,16 @@ omacp_err omacp_wbxml_decode_doc(const uint8_t *p, size_t n, unsigned flags,
                                  size_t *err_off)
 {
 	const uint8_t *q, *end = p + n, *tok = p, *bad = NULL;
-	omacp_slice tbl, s;
+	omacp_slice tbl, ts;            /* the string table; a reference into it */
+	const uint8_t *sp;              /* a name or value part: sp[0..sl) */
+	size_t sl;
+	const uint8_t *g = omacp__wbxml_pg[0]; /* attribute code page */
 	uint8_t *base, *lo, *hi;
 	omacp_node *nd = NULL, *cur = NULL, *last = NULL;
 	omacp_attr *a = NULL, spare;
 	uint8_t ent[4];                 /* an ENTITY's UTF-8 */
 	size_t n_nodes = 0, mis, pad, eoff, k;
-	unsigned depth = 0, tpage = 0, apage = 0, na = 0, vmode = V_NONE, c, elem, id;
+	unsigned depth = 0, tpage = 0, na = 0, vmode = V_NONE, c, elem, id;
 	uint32_t v;
 	omacp_err e;
 
@@ -301,13 +304,13 @@ omacp_err omacp_wbxml_decode_doc(const uint8_t *p, size_t n, unsigned flags,
 				continue;
 			case OMACP__WB_LITERAL:
 			case 0x44: case 0x84: case 0xC4: /* LITERAL_C, _A, _AC */
-				if ((e = mb(&q, end, &v)) != OMACP_OK) {
+				if ((q = mb(q, end, &v, &e)), e != OMACP_OK) {
 					tok = q;
 					goto fail;
 				}
-				if ((e = strtbl_ref(tbl.ptr, tbl.len, v, &s)) != OMACP_OK)
+				if ((e = strtbl_ref(tbl.ptr, tbl.len, v, &ts)) != OMACP_OK)
 					goto fail;
-				elem = omacp_elem_lookup((const char *)s.ptr, s.len);
+				elem = omacp_elem_lookup((const char *)ts.ptr, ts.len);
 				break;
 			case OMACP__WB_ENTITY: /* text content */
 			case OMACP__WB_STR_I:
@@ -349,7 +352,6 @@ omacp_err omacp_wbxml_decode_doc(const uint8_t *p, size_t n, unsigned flags,
 		/* ---- its attribute list */
 		if (c & 0x80) {
 			for (;;) {
-				const uint8_t *g;
 				if (q == end) {
 					tok = end;
 					e = OMACP_E_TRUNCATED;
@@ -357,7 +359,6 @@ omacp_err omacp_wbxml_decode_doc(const uint8_t *p, size_t n, unsigned flags,
 				}
 				tok = q;
 				k = *q++;
-				g = omacp__wbxml_pg[apage];
 				if ((k & 0x3F) >= 0x05) {
 					if (k < 0x80) { /* attribute start */
 						k -= g[0];
@@ -365,7 +366,7 @@ omacp_err omacp_wbxml_decode_doc(const uint8_t *p, size_t n, unsigned flags,
 							e = OMACP_E_WBXML_TOKEN;
 							goto fail;
 						}
-						tstr(id, &s);
+						sp = tstr(id, &sl);
 						id = omacp__wbxml_start_pref[k];
 						goto attr_open;
 					}
@@ -378,7 +379,7 @@ omacp_err omacp_wbxml_decode_doc(const uint8_t *p, size_t n, unsigned flags,
 						e = OMACP_E_WBXML_TOKEN;
 						goto fail;
 					}
-					tstr(id, &s);
+					sp = tstr(id, &sl);
 					goto part;
 				}
 				switch (k) { /* global tokens */
@@ -388,22 +389,24 @@ omacp_err omacp_wbxml_decode_doc(const uint8_t *p, size_t n, unsigned flags,
 						e = OMACP_E_TRUNCATED;
 						goto fail;
 					}
-					apage = page_index(*q++);
-					if (apage > 2) {
+					if ((k = page_index(*q++)) > 2) {
 						tok = q - 1;
 						e = OMACP_E_WBXML_TOKEN;
 						goto fail;
 					}
+					g = omacp__wbxml_pg[k];
 					continue;
 				case OMACP__WB_END:
 					goto ready;
 				case OMACP__WB_LITERAL: /* an attribute name from the table */
-					if ((e = mb(&q, end, &v)) != OMACP_OK) {
+					if ((q = mb(q, end, &v, &e)), e != OMACP_OK) {
 						tok = q;
 						goto fail;
 					}
-					if ((e = strtbl_ref(tbl.ptr, tbl.len, v, &s)) != OMACP_OK)
+					if ((e = strtbl_ref(tbl.ptr, tbl.len, v, &ts)) != OMACP_OK)
 						goto fail;
+					sp = ts.ptr;
+					sl = ts.len;
 					id = 0;
 					goto attr_open;
 				case OMACP__WB_STR_I:
@@ -411,13 +414,13 @@ omacp_err omacp_wbxml_decode_doc(const uint8_t *p, size_t n, unsigned flags,
 						e = OMACP_E_WBXML_STRUCTURE;
 						goto fail;
 					}
-					s.ptr = q;
-					if ((s.len = str_i(q, end, &bad)) == (size_t)-1) {
+					sp = q;
+					if ((sl = str_i(q, end, &bad)) == (size_t)-1) {
 						tok = bad;
 						e = bad == end ? OMACP_E_TRUNCATED : OMACP_E_WBXML_UTF8;
 						goto fail;
 					}
-					q += s.len + 1;
+					q += sl + 1;
 					goto part;
 				case OMACP__WB_ENTITY:
 				case OMACP__WB_STR_T:
@@ -426,7 +429,7 @@ omacp_err omacp_wbxml_decode_doc(const uint8_t *p, size_t n, unsigned flags,
 						e = OMACP_E_WBXML_STRUCTURE;
 						goto fail;
 					}
-					if ((e = mb(&q, end, &v)) != OMACP_OK) {
+					if ((q = mb(q, end, &v, &e)), e != OMACP_OK) {
 						tok = q;
 						goto fail;
 					}
@@ -438,8 +441,10 @@ omacp_err omacp_wbxml_decode_doc(const uint8_t *p, size_t n, unsigned flags,
 
 				/* ENTITY, STR_T or OPAQUE with its number v */
 				if (k == OMACP__WB_STR_T) {
-					if ((e = strtbl_ref(tbl.ptr, tbl.len, v, &s)) != OMACP_OK)
+					if ((e = strtbl_ref(tbl.ptr, tbl.len, v, &ts)) != OMACP_OK)
 						goto fail;
+					sp = ts.ptr;
+					sl = ts.len;
 					goto part;
 				}
 				if (k == OMACP__WB_ENTITY) { /* code point v as UTF-8 */
@@ -453,8 +458,8 @@ omacp_err omacp_wbxml_decode_doc(const uint8_t *p, size_t n, unsigned flags,
 					for (; i > 4 - m; v >>= 6) /* continuation bytes, last first */
 						ent[--i] = (uint8_t)(0x80 | (v & 0x3F));
 					ent[--i] = (uint8_t)(lead[m] | v);
-					s.ptr = ent + i;
-					s.len = 4 - i;
+					sp = ent + i;
+					sl = 4 - i;
 					goto copy;
 				}
 				/* OPAQUE: v bytes of UTF-8 without NUL */
@@ -477,8 +482,8 @@ omacp_err omacp_wbxml_decode_doc(const uint8_t *p, size_t n, unsigned flags,
 						e = OMACP_E_WBXML_UTF8;
 						goto fail;
 					}
-					s.ptr = q;
-					s.len = v;
+					sp = q;
+					sl = v;
 					q += v;
 				}
 				goto copy;
@@ -497,20 +502,22 @@ omacp_err omacp_wbxml_decode_doc(const uint8_t *p, size_t n, unsigned flags,
 					nd = NULL;
 					lo = hi;
 				}
-				a->name = s;
-				tstr(id, &a->value);
+				a->name.ptr = sp;
+				a->name.len = sl;
+				a->value.ptr = tstr(id, &a->value.len);
 				vmode = id ? V_STATIC : V_NONE;
 				continue;
 
 			part: /* value part s in stable storage */
 				if (vmode == V_NONE) {
-					a->value = s;
+					a->value.ptr = sp;
+					a->value.len = sl;
 					vmode = V_STATIC;
 					continue;
 				}
 			copy: /* value part s, appended */
 				{
-					uint8_t *h = append(&a->value, vmode, lo, hi, s.ptr, s.len);
+					uint8_t *h = append(&a->value, vmode, lo, hi, sp, sl);
 					if (h == NULL) {
 						nd = NULL;
 						lo = hi;
