@@ -59,14 +59,14 @@ omacp_err omacp_client_init(omacp_client *c, const omacp_client_config *cfg,
 		mbedtls_platform_zeroize(key, sizeof key);
 	}
 
-	/* workspace: [reassembly][doc arena][decoder scratch] */
+	/* workspace: [reassembly][doc arena][expat's scratch (XML)]; a WBXML
+	 * body's arena runs to the end (decode_doc) */
 	reasm_len = OMACP_REASM_WORK_BYTES(slots, segs);
 	doc_len = OMACP_CLIENT_DOC_BYTES(OMACP_CLIENT_MSG_MAX(segs));
 	/* = OMACP_CLIENT_WORK_BYTES(slots, segs) */
 	e = OMACP_E_NOMEM;
 	if (work != NULL &&
-	    work_len >= reasm_len + 2u * sizeof(void *) + doc_len +
-	                    OMACP_CLIENT_WBXML_BYTES(OMACP_CLIENT_MSG_MAX(segs))) {
+	    work_len >= reasm_len + 2u * sizeof(void *) + doc_len) {
 		off = align_up(work, reasm_len);
 		c->doc_work_ = work + off;
 		c->doc_len_ = doc_len;
@@ -215,8 +215,8 @@ static omacp_err refuse(omacp_client *c, int sec, const char *from,
 /*
  * Decode the body into the document arena.  WBXML: straight into the tree,
  * the whole region after the reassembly slots being the arena (the tree
- * points into the body, which outlives it: process() ends with both).
- * XML: arena doc_len_, expat gets the rest.
+ * points into the body, which outlives it: process() ends with both; no
+ * decoder scratch).  XML: arena doc_len_, expat gets the rest.
  */
 static omacp_err decode_doc(omacp_client *c, const omacp_push *p)
 {

@@ -55,10 +55,10 @@ static inline const char *attr_lookup(const uint8_t *s, size_t n)
 {
 	unsigned r;
 	const char *kp;
-	uint32_t w;
 	if (n < 4 || n > 13)
 		return NULL;
 #ifndef __OPTIMIZE_SIZE__ /* speed only: name, value and type in one word */
+	uint32_t w;
 	memcpy(&w, s, 4);
 	if (n == 4 && w == word_of(known_attrs[1]))
 		return known_attrs[1];

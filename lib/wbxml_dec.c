@@ -350,6 +350,21 @@ static size_t run_value(omacp_wbxml_decoder *d, const uint8_t *p, size_t avail)
 
 /* -------------------------------------------------- mb_u_int32 complete */
 
+#ifndef __OPTIMIZE_SIZE__
+/* Whether p[0..n) holds no byte above 0x7F. */
+static inline uint8_t all_ascii(const uint8_t *p, size_t n)
+{
+	size_t i = 0, w, or_ = 0;
+	for (; n - i >= sizeof w; i += sizeof w) {
+		memcpy(&w, p + i, sizeof w);
+		or_ |= w;
+	}
+	for (; i < n; i++)
+		or_ |= p[i];
+	return !(or_ & OMACP__HIGHS);
+}
+#endif
+
 static omacp_err strtbl_done(omacp_wbxml_decoder *d)
 {
 	d->st_ = S_TAG;
@@ -364,16 +379,8 @@ static omacp_err strtbl_done(omacp_wbxml_decoder *d)
 	}
 	d->hdr_done_ = 1;
 #ifndef __OPTIMIZE_SIZE__
-	{ /* speed only: an all-ASCII table needs no UTF-8 check per STR_T */
-		size_t i = 0, n = d->hdr_.strtbl_len, w, or_ = 0;
-		for (; n - i >= sizeof w; i += sizeof w) {
-			memcpy(&w, d->tbl_ + i, sizeof w);
-			or_ |= w;
-		}
-		for (; i < n; i++)
-			or_ |= d->tbl_[i];
-		d->tbl_ascii_ = !(or_ & OMACP__HIGHS);
-	}
+	/* speed only: an all-ASCII table needs no UTF-8 check per STR_T */
+	d->tbl_ascii_ = all_ascii(d->tbl_, d->hdr_.strtbl_len);
 #endif
 	return OMACP_OK;
 }
@@ -523,6 +530,22 @@ static omacp_err token(omacp_wbxml_decoder *d, unsigned c)
 }
 
 #ifndef __OPTIMIZE_SIZE__
+/* Speed only: tag_elem(c, page) for c & 0x3F (as tag_elem: 0x05-0x07 on
+ * pages 0 and 1, not 0x05 on page 1; 0x20-0x29 on pages 0 and 200). */
+#define WM_TAGS_ \
+	[0x20] = OMACP_ELEM_CHARACTERISTIC_QUERY, [0x21] = OMACP_ELEM_CHARACTERISTIC_QUERY + 1, \
+	[0x22] = OMACP_ELEM_CHARACTERISTIC_QUERY + 2, [0x23] = OMACP_ELEM_CHARACTERISTIC_QUERY + 3, \
+	[0x24] = OMACP_ELEM_CHARACTERISTIC_QUERY + 4, [0x25] = OMACP_ELEM_CHARACTERISTIC_QUERY + 5, \
+	[0x26] = OMACP_ELEM_CHARACTERISTIC_QUERY + 6, [0x27] = OMACP_ELEM_CHARACTERISTIC_QUERY + 7, \
+	[0x28] = OMACP_ELEM_CHARACTERISTIC_QUERY + 8, [0x29] = OMACP_ELEM_CHARACTERISTIC_QUERY + 9
+static const uint8_t tag_tab[3][64] = {
+	{ [0x05] = OMACP_ELEM_DOC, [0x06] = OMACP_ELEM_CHARACTERISTIC, [0x07] = OMACP_ELEM_PARM,
+	  WM_TAGS_ },
+	{ [0x06] = OMACP_ELEM_CHARACTERISTIC, [0x07] = OMACP_ELEM_PARM },
+	{ WM_TAGS_ },
+};
+#undef WM_TAGS_
+
 /* The event of open level k with the na attributes of attrs_ (emit()
  * without the decoder's n_attrs_). */
 static inline omacp_err emit_n(omacp_wbxml_decoder *d, omacp_event_kind kind,
@@ -565,7 +588,7 @@ static size_t body(omacp_wbxml_decoder *d, const uint8_t *p, size_t i, size_t n)
 		c = p[i];
 		if ((c & 0x3F) >= 0x05) {
 			if (!attr) { /* a tag: tag() */
-				k = tag_elem(c, page[0]);
+				k = tag_tab[page[0]][c & 0x3F]; /* tag_elem() */
 				if (k == OMACP_ELEM_NONE || (k == OMACP_ELEM_DOC) == d->root_seen_ ||
 				    depth > OMACP_MAX_DEPTH)
 					goto slow;
@@ -583,15 +606,17 @@ static size_t body(omacp_wbxml_decoder *d, const uint8_t *p, size_t i, size_t n)
 			}
 			g = omacp__wbxml_pg[page[1]];
 			if (c < 0x80) { /* attribute start: attr_token(), attr_open() */
+				const omacp__wbxml_startx *x;
 				k = c - g[0];
-				if (k >= g[1] || (id = omacp__wbxml_start_name[k += g[2]]) == 0 ||
+				if (k >= g[1] || (x = omacp__wbxml_startx_tab + k + g[2])->nlen == 0 ||
 				    na == OMACP_MAX_ATTRS)
 					goto slow;
 				a = d->attrs_ + na++;
-				a->name.ptr = tstr(id, &a->name.len);
-				id = omacp__wbxml_start_pref[k];
-				a->value.ptr = tstr(id, &a->value.len);
-				vm = id ? V_STATIC : V_NONE;
+				a->name.ptr = (const uint8_t *)omacp__wbxml_str + x->noff;
+				a->name.len = x->nlen;
+				a->value.ptr = (const uint8_t *)omacp__wbxml_str + x->poff;
+				a->value.len = x->plen;
+				vm = x->plen ? V_STATIC : V_NONE;
 				i++;
 				continue;
 			}
@@ -627,7 +652,26 @@ static size_t body(omacp_wbxml_decoder *d, const uint8_t *p, size_t i, size_t n)
 			uint8_t st[3] = { 0, 0, 0 };
 			size_t m = n - i - 1;
 			s = p + i + 1;
-			t = omacp__utf8_scan(st, s, m);
+			/* an ASCII prefix here (bytes 0x01..0x7F), the rest by
+			 * omacp__utf8_scan (the state after ASCII is the
+			 * initial one) */
+			t = 0;
+			while (m - t >= sizeof(size_t)) {
+				size_t w;
+				memcpy(&w, s + t, sizeof w);
+				w = ((w - OMACP__ONES) | w) & OMACP__HIGHS;
+				if (w) {
+#if defined(__GNUC__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+					t += (size_t)__builtin_ctzll((unsigned long long)w) >> 3;
+#endif
+					break;
+				}
+				t += sizeof w;
+			}
+			while (t < m && (uint8_t)(s[t] - 1u) < 0x7Fu)
+				t++;
+			if (t < m && s[t])
+				t += omacp__utf8_scan(st, s + t, m - t);
 			if (t == m || s[t] || st[0]) {
 				t = i;
 				goto slow;
@@ -865,7 +909,10 @@ omacp_err omacp_wbxml_decode(const uint8_t *p, size_t n, uint8_t *work,
 		d.sub_ = M_STRLEN;
 		d.tok_off_ = 3;
 		d.off_ = i;
-		strtbl_done(&d);
+		/* strtbl_done() for public id 0x0B */
+		d.st_ = S_TAG;
+		d.hdr_done_ = 1;
+		d.tbl_ascii_ = all_ascii(p + 4, p[3]);
 	} else {
 		i = 0;
 	}

@@ -234,8 +234,8 @@ omacp_err omacp_wbxml_decode_doc(const uint8_t *p, size_t n, unsigned flags,
                                  omacp_doc *doc, uint8_t *work, size_t work_len,
                                  size_t *err_off)
 {
-	const uint8_t *q, *end = p + n, *tok = p, *bad = NULL;
-	omacp_slice tbl, ts;            /* the string table; a reference into it */
+	const uint8_t *q = p, *end = p + n, *tok = p, *bad = NULL;
+	omacp_slice tbl = { NULL, 0 }, ts; /* the string table; a reference into it */
 	const uint8_t *sp;              /* a name or value part: sp[0..sl) */
 	size_t sl;
 	const uint8_t *g = omacp__wbxml_pg[0]; /* attribute code page */

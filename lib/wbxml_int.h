@@ -57,6 +57,18 @@ unsigned omacp__wbxml_str_find(const uint8_t *p, size_t n);
 int omacp__wbxml_start_tok(unsigned name, unsigned pref, unsigned *page);
 int omacp__wbxml_value_tok(unsigned val, unsigned *page);
 
+#ifndef __OPTIMIZE_SIZE__
+/* Speed builds: attribute-start token k (as indexed in
+ * omacp__wbxml_start_name) with its strings resolved: name and value
+ * prefix at omacp__wbxml_str + noff / poff, nlen / plen bytes (nlen 0:
+ * unassigned; plen 0: no prefix). */
+typedef struct omacp__wbxml_startx {
+	uint16_t noff, poff;
+	uint8_t nlen, plen;
+} omacp__wbxml_startx;
+extern const omacp__wbxml_startx omacp__wbxml_startx_tab[];
+#endif
+
 /* Tag token and tag page of element e (0 when e has none). */
 unsigned omacp__wbxml_tag_token(omacp_elem e, unsigned *page);
 

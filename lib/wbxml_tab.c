@@ -523,6 +523,37 @@ const uint8_t omacp__wbxml_start_pref[NSTART] = {
 #undef X
 };
 
+#ifndef __OPTIMIZE_SIZE__
+/* Speed only: each string's offset and length as constants, and the
+ * attribute-start tables with them resolved (omacp__wbxml_startx). */
+enum {
+	OFF_0 = 0, LEN_0 = 0, /* prefix 0: the empty string */
+#define X(id, s) OFF_##id = offsetof(struct str_layout, id), LEN_##id = sizeof s - 1,
+	STRINGS(X)
+#undef X
+	OFF_END_
+};
+/* no string is empty (a zero-width named bit-field stops the build), so a
+ * length of 0 means "no string" */
+struct omacp__wbxml_nonempty {
+#define X(id, s) unsigned id : (sizeof s > 1);
+	STRINGS(X)
+#undef X
+};
+
+const omacp__wbxml_startx omacp__wbxml_startx_tab[NSTART] = {
+#define X(t, n, p) [(t) - S0_FIRST] = { OFF_##n, OFF_##p, LEN_##n, LEN_##p },
+	START0(X)
+#undef X
+#define X(t, n, p) [S1_BASE + (t) - S1_FIRST] = { OFF_##n, OFF_##p, LEN_##n, LEN_##p },
+	START1(X)
+#undef X
+#define X(t, n, p) [SW_BASE + (t) - SW_FIRST] = { OFF_##n, OFF_##p, LEN_##n, LEN_##p },
+	STARTW(X)
+#undef X
+};
+#endif
+
 const uint8_t omacp__wbxml_value[NVALUE] = {
 #define X(t, s) [(t) - V0_FIRST] = s,
 	VALUE0(X)
@@ -640,48 +671,57 @@ size_t omacp__utf8_scan(uint8_t st[3], const uint8_t *p, size_t n)
 		 * size, -Os), then byte by byte */
 #ifndef __OPTIMIZE_SIZE__
 		/* speed only: ASCII a word at a time, and whole valid sequences
-		 * of 2 or 3 bytes while 4 bytes are left (anything else goes
-		 * the general way below, with the same result) */
-		for (;;) {
-			unsigned b, l3, h3;
-			while (n - i >= sizeof(size_t)) {
-				size_t w;
-				memcpy(&w, p + i, sizeof w);
-				w = ((w - OMACP__ONES) | w) & OMACP__HIGHS;
-				if (w) {
+		 * of 2, 3 or 4 bytes while 4 bytes are left (anything else
+		 * goes the general way below, with the same result) */
+		while (n - i >= 4) {
+			unsigned b = p[i], l, h;
+			if (b - 1u < 0x7Fu) { /* a run of ASCII (at least b) */
+				while (n - i >= sizeof(size_t)) {
+					size_t w;
+					memcpy(&w, p + i, sizeof w);
+					w = ((w - OMACP__ONES) | w) & OMACP__HIGHS;
+					if (w) {
 #if defined(__GNUC__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-					/* the lowest flagged byte is the first one
-					 * that is not ASCII or is NUL (a borrow
-					 * only goes upwards) */
-					i += (size_t)__builtin_ctzll((unsigned long long)w) >> 3;
+						/* the lowest flagged byte is the first
+						 * one that is not ASCII or is NUL (a
+						 * borrow only goes upwards) */
+						i += (size_t)__builtin_ctzll((unsigned long long)w) >> 3;
 #endif
-					break;
+						break;
+					}
+					i += sizeof w;
 				}
-				i += sizeof w;
-			}
 #if defined(__GNUC__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-			if (n - i < sizeof(size_t)) /* (else p[i] is not ASCII) */
+				if (n - i < sizeof(size_t)) /* (else p[i] is not ASCII) */
 #endif
-			while (i < n && (uint8_t)(p[i] - 1u) < 0x7Fu)
-				i++;
-			if (n - i < 4)
-				break;
-			b = p[i];
-			if (b < 0xC2) /* NUL, ASCII (big-endian), invalid */
+				while (i < n && (uint8_t)(p[i] - 1u) < 0x7Fu)
+					i++;
+				continue;
+			}
+			if (b < 0xC2) /* NUL, invalid */
 				break;
 			if (b < 0xE0) {
 				if ((p[i + 1] & 0xC0u) != 0x80u)
 					break;
 				i += 2;
-			} else if (b < 0xF0) {
-				l3 = b == 0xE0 ? 0xA0u : 0x80u; /* as below */
-				h3 = b == 0xED ? 0x9Fu : 0xBFu;
-				if (p[i + 1] - l3 > h3 - l3 || (p[i + 2] & 0xC0u) != 0x80u)
+				continue;
+			}
+			if (b < 0xF0) { /* the second byte's range as below */
+				l = b == 0xE0 ? 0xA0u : 0x80u;
+				h = b == 0xED ? 0x9Fu : 0xBFu;
+				if (p[i + 1] - l > h - l || (p[i + 2] & 0xC0u) != 0x80u)
 					break;
 				i += 3;
-			} else {
-				break;
+				continue;
 			}
+			if (b > 0xF4)
+				break;
+			l = b == 0xF0 ? 0x90u : 0x80u;
+			h = b == 0xF4 ? 0x8Fu : 0xBFu;
+			if (p[i + 1] - l > h - l || (p[i + 2] & 0xC0u) != 0x80u ||
+			    (p[i + 3] & 0xC0u) != 0x80u)
+				break;
+			i += 4;
 		}
 #endif
 		while (i < n && (uint8_t)(p[i] - 1u) < 0x7Fu)

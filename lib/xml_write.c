@@ -98,16 +98,14 @@ static inline unsigned rank_of(const uint8_t *s, size_t n)
 	if (n - 4u > 3u)
 		return RANK_OTHER;
 	x = word4(s);
-	switch (n) {
-	case 4:
+	/* (the most frequent lengths first) */
+	if (n == 4)
 		return x == word4("name") ? 0u : x == word4("type") ? 1u : RANK_OTHER;
-	case 5:
+	if (n == 5)
 		return x == word4("valu") && s[4] == 'e' ? 2u : RANK_OTHER;
-	case 7: /* "version": bytes 0..3 and 3..6 */
+	if (n == 7) /* "version": bytes 0..3 and 3..6 */
 		return x == word4("vers") && word4(s + 3) == word4("sion") ? 3u : RANK_OTHER;
-	default:
-		return RANK_OTHER;
-	}
+	return RANK_OTHER;
 }
 
 void omacp_xml_writer_init(omacp_xml_writer *w, unsigned flags,
@@ -602,8 +600,17 @@ static omacp_err start_root(omacp_xml_writer *w)
 	if (w->started_)
 		return w->err_ = OMACP_E_DOC_STRUCTURE;
 	w->started_ = 1;
-	if (!(w->flags_ & OMACP_XML_NO_PROLOG))
+	if (!(w->flags_ & OMACP_XML_NO_PROLOG)) {
+#ifndef __OPTIMIZE_SIZE__
+		/* speed only: a copy of known size where it fits (nothing is
+		 * staged before the root, unless the stage is small) */
+		if (w->len_ == 0 && sizeof prolog - 1 <= sizeof w->buf_) {
+			memcpy(w->buf_, prolog, sizeof prolog - 1);
+			w->len_ = sizeof prolog - 1;
+		} else
+#endif
 		put(w, prolog, sizeof prolog - 1);
+	}
 	return keep_room(w);
 }
 
@@ -749,6 +756,14 @@ omacp_err omacp_xml_writer_event(void *user, const omacp_event *ev)
 
 omacp_err omacp_xml_writer_finish(omacp_xml_writer *w)
 {
+#ifndef __OPTIMIZE_SIZE__
+	/* speed only: nothing staged (the root closed): flush() would only
+	 * return err_ */
+	if (w->len_ == 0) {
+		if (w->err_ != OMACP_OK)
+			return w->err_;
+	} else
+#endif
 	if (flush(w) != OMACP_OK)
 		return w->err_;
 	if (w->depth_ != 0 || !w->started_)
@@ -759,6 +774,14 @@ omacp_err omacp_xml_writer_finish(omacp_xml_writer *w)
 omacp_err omacp_buf_write(void *user, const uint8_t *p, size_t n)
 {
 	omacp_buf *b = (omacp_buf *)user;
+#ifndef __OPTIMIZE_SIZE__
+	/* speed only: the usual case at once (the checks below in one) */
+	if (b && p && b->ptr && n - 1u < b->cap - b->len) {
+		memcpy(b->ptr + b->len, p, n);
+		b->len += n;
+		return OMACP_OK;
+	}
+#endif
 	if (!b || (!p && n))
 		return OMACP_E_ARG;
 	if (n > b->cap - b->len || (n && !b->ptr))

@@ -89,65 +89,64 @@ extern "C" {
 
 /*
  * Document arena for a WBXML body of up to m bytes: room for m/8 + 2
- * elements, m/4 + 2 attributes and 7m/4 + 16 bytes of copied values.
+ * elements, m/4 + 2 attributes and m/4 + 16 bytes of concatenated values.
+ *
+ * The client decodes a WBXML body straight into the tree
+ * (omacp_wbxml_decode_doc, doc.h): names and values are slices of the body
+ * (inline strings, string table) or of static token tables, so only values
+ * built of several parts (a value token followed by an inline string, as
+ * libwbxml encodes some, or ENTITY and OPAQUE) take arena bytes besides the
+ * nodes and attribute arrays; no decoder workspace is needed at all.
  *
  * This is a TYPICAL bound, not a worst case.  The true worst case is far
  * larger: one element per body byte (a PARM tag alone is one byte and costs
- * a whole omacp_node, 24 bytes on a 32-bit target), and a 2-byte string
- * table reference copies a whole string-table entry, so m bytes can ask for
- * 24m bytes and more (growing with m squared), which no handset wants to
- * reserve.  Real provisioning documents are far less dense, because every
- * element carries names and values.  Measured on
+ * a whole omacp_node, 24 bytes on a 32-bit target), and a value of two
+ * 2-byte string-table references concatenates two whole table entries, so
+ * m bytes can ask for 24m bytes and more (growing with m squared), which no
+ * handset wants to reserve.  Real provisioning documents are far less
+ * dense, because every element carries names and values.  Measured on
  * every PROV document of test/vectors (Kannel and libwbxml encodings, with
  * and without a string table; bytes per body byte on a 32-bit / 64-bit
  * target):
  *
- *   densest document       libwbxml-08 (425 B, string table): 54 elements,
- *                          95 attributes, 708 value bytes = 8.3 / 14.9 B/B
+ *   densest documents      libwbxml-17 (37 B): 5 elements, 8 attributes
+ *                          = 6.70 / 13.4 B/B; libwbxml-08 (425 B, string
+ *                          table): 54 elements, 95 attributes, nothing
+ *                          concatenated = 6.63 / 13.3 B/B
  *   elements per byte      at most 0.158 (a 19-byte minimal document),
  *                          0.135 for anything of 37 bytes and more
- *   attributes per byte    at most 0.224;  value bytes per byte: 1.67
- *   this bound gives       8.96 / 16.1 B/B at 425 bytes: the densest
- *                          document uses 92.5% / 92.4% of it (the margin
- *                          is 8%: what a 4 KB workspace for 3 SMS allows)
+ *   attributes per byte    at most 0.224
+ *   concatenated bytes     at most 0.219 per byte (libwbxml-02 with its
+ *                          string table: 56 bytes in a 256-byte body; one
+ *                          other document has 17, all others none)
+ *   this bound gives       7.47 / 14.6 B/B at 425 bytes (9.4 / 18.2 at
+ *                          37): libwbxml-08 uses 88.7% / 90.5% of it, the
+ *                          most of any document (the margin is 9.5%);
+ *                          each term also holds on its own for every
+ *                          corpus document
  *
- * A body that needs more (a denser document, or long string-table values
- * referenced many times) is discarded cleanly: the client returns
- * OMACP_E_NOMEM with nothing applied and the state unchanged (a pending
- * PIN message is dropped).  Give a bigger workspace (for a WBXML body,
- * everything beyond OMACP_CLIENT_WORK_BYTES goes to the arena) or more
- * segments to accept denser documents.  test/test_client.c checks every
- * corpus document against this macro (by its own body size, and end to end
- * with exactly OMACP_CLIENT_WORK_BYTES(1, the SMS it takes)) and the NOMEM
- * behaviour.
+ * A body that needs more (a denser document, or long values of several
+ * parts) is discarded cleanly: the client returns OMACP_E_NOMEM with
+ * nothing applied and the state unchanged (a pending PIN message is
+ * dropped).  The terms are not separate budgets: the arena is one region,
+ * so fewer elements leave room for more concatenated bytes.  Give a bigger
+ * workspace (for a WBXML body, everything beyond the reassembly slots is
+ * the arena) or more segments to accept denser documents.
+ * test/test_client.c checks every corpus document against this macro (by
+ * its own body size, each term and the total, and end to end with exactly
+ * OMACP_CLIENT_WORK_BYTES(1, the SMS it takes)) and the NOMEM behaviour.
  */
 #define OMACP_CLIENT_DOC_BYTES(m)                                              \
 	OMACP_DOC_WORK_BYTES((size_t)(m) / 8u + 2u, (size_t)(m) / 4u + 2u,         \
-	                     7u * (size_t)(m) / 4u + 16u)
-
-/*
- * WBXML decoder scratch for a body of up to m bytes on the first attempt:
- * room for a string table of m/4 bytes and 48 bytes of values of one
- * element.  The client decodes the whole body at once
- * (omacp_wbxml_decode), which reads the string table and single inline
- * strings in place, so in practice only values built of several parts
- * (e.g. a value token followed by an inline string) use it.  The scratch
- * and the arena are one region: when the decoder alone runs out, the
- * client decodes once more with the decoder scratch grown to the body's
- * size and the arena shrunk by as much.  The arena figures above were
- * measured when the tree copied every value; the tree now references the
- * body's inline strings and string table (omacp_doc_builder_keep), so the
- * same workspace leaves more room than they say.
- */
-#define OMACP_CLIENT_WBXML_BYTES(m) OMACP_WBXML_WORK_BYTES((size_t)(m) / 4u, 48u)
+	                     (size_t)(m) / 4u + 16u)
 
 /*
  * Workspace for `slots` messages in reassembly at once, each of at most
- * `segs` segments (1..255): reassembly + document arena + WBXML decoder
- * scratch, plus alignment slack.  A WBXML-only handset needs nothing more.
- * Examples on a 32-bit target (Cortex-M4): (1, 3) = 4074 bytes, (2, 8) =
- * 11697, (1, 11) = 14482; on x86-64: 6870, 19069 and 24558 (pointers and
- * sizes double the tree nodes and attributes).
+ * `segs` segments (1..255): reassembly + document arena, plus alignment
+ * slack (a WBXML body needs no decoder scratch).  A WBXML-only handset
+ * needs nothing more.  Examples on a 32-bit target (Cortex-M4): (1, 3) =
+ * 3344 bytes, (2, 8) = 9829, (1, 11) = 11932; on x86-64: 6140, 17201 and
+ * 22008 (pointers and sizes double the tree nodes and attributes).
  *
  * RAM of the client besides the workspace: sizeof(omacp_client), which is
  * two omacp_state (the state in force and the one being built: the
@@ -178,14 +177,15 @@ extern "C" {
  */
 #define OMACP_CLIENT_WORK_BYTES(slots, segs)                                   \
 	(OMACP_REASM_WORK_BYTES(slots, segs) + 2u * sizeof(void *) +               \
-	 OMACP_CLIENT_DOC_BYTES(OMACP_CLIENT_MSG_MAX(segs)) +                      \
-	 OMACP_CLIENT_WBXML_BYTES(OMACP_CLIENT_MSG_MAX(segs)))
+	 OMACP_CLIENT_DOC_BYTES(OMACP_CLIENT_MSG_MAX(segs)))
 
-/* The same, with room for expat too (connectivity-xml bodies).  The scratch
- * region (everything after the reassembly slots and the document arena) is
- * shared by the WBXML decoder and expat.  An XML body spends far more bytes
- * per element than WBXML (the corpus: at most 1.3 arena bytes per XML byte
- * on 32-bit targets, 2.3 on 64-bit), so the arena above is ample for it. */
+/* The same, with room for expat too (connectivity-xml bodies): expat parses
+ * an XML body in the region after the document arena (the extra term), and
+ * the tree copies its names and values into the arena.  An XML body spends
+ * far fewer arena bytes per byte than WBXML (the corpus: at most 1.3 per XML
+ * byte on 32-bit targets, 2.3 on 64-bit, copied names and values included),
+ * so the arena above is ample for it.  Examples: (1, 3) = 16412 bytes on a
+ * Cortex-M4, 19208 on x86-64. */
 #define OMACP_CLIENT_WORK_BYTES_XML(slots, segs)                               \
 	(OMACP_CLIENT_WORK_BYTES(slots, segs) +                                    \
 	 OMACP_XML_WORK_BYTES(OMACP_CLIENT_MSG_MAX(segs)))
@@ -244,7 +244,8 @@ typedef struct omacp_client {
 	omacp_reasm reasm_;
 	uint8_t *doc_work_;          /* document arena                        */
 	size_t doc_len_;
-	uint8_t *scratch_;           /* decoder scratch (WBXML or expat)      */
+	uint8_t *scratch_;           /* after the arena: expat's (XML), the
+	                                arena's continuation (WBXML)         */
 	size_t scratch_len_;
 	omacp_doc doc_;
 	omacp_result res_;
