@@ -15,7 +15,12 @@ static uint32_t w4(const void *p)
 	return w;
 }
 
-int omacp__is(const omacp_slice *s, const char *lit, size_t len)
+/* omacp__is; inlined into the hot loops of speed builds (-Os: into
+ * omacp__is only). */
+#if defined(__GNUC__)
+__attribute__((always_inline)) inline
+#endif
+static int same(const omacp_slice *s, const char *lit, size_t len)
 {
 	const uint8_t *p = s->ptr, *q = (const uint8_t *)lit;
 	size_t i;
@@ -31,6 +36,11 @@ int omacp__is(const omacp_slice *s, const char *lit, size_t len)
 		if (w4(p + i) != w4(q + i))
 			return 0;
 	return w4(p + len - 4) == w4(q + len - 4);
+}
+
+int omacp__is(const omacp_slice *s, const char *lit, size_t len)
+{
+	return same(s, lit, len);
 }
 
 const omacp_slice omacp__none = { NULL, 0 };
@@ -182,8 +192,8 @@ static int oma_index(const omacp_slice *type)
 	if (n == 0 || n > 14 || type->ptr == NULL)
 		return T_COUNT;
 	t = slot[(6u * n + type->ptr[n - 1]) % 32u];
-	return t < T_COUNT && omacp__is(type, oma_types + at[t] + 1,
-	                                (uint8_t)oma_types[at[t]]) ? (int)t : T_COUNT;
+	return t < T_COUNT && same(type, oma_types + at[t] + 1,
+	                           (uint8_t)oma_types[at[t]]) ? (int)t : T_COUNT;
 #else
 	const char *l = oma_types;
 	int i;
@@ -443,6 +453,8 @@ int omacp_cm_dropped(const omacp_doc *doc, const omacp_node *n)
 
 int omacp__drop_scope(const omacp_csp_call *call)
 {
+	if (nodrop(call->run_))
+		return 0;             /* nothing of the document is dropped */
 	return !(wm_on(call->run_) && wm_step(call->node)) &&
 	       oma_above(call->run_, call->node);
 }
@@ -499,11 +511,22 @@ static omacp_err invalid(omacp_result *res, const omacp_node *n, unsigned why,
 
 #if OMACP__CM_FAST
 
+/* For each type, bit (b & 31) for each length byte b of its required list:
+ * a child whose length byte has no bit cannot be a required entry. */
+#define L(b) (1u << ((b) & 31u))
+static const uint32_t oma_lens[T_COUNT + 1] = {
+	L(8) | L(4) | L(REQ_CHAR | 10), L(5) | L(4), 0, L(4), L(9), L(4), L(5),
+	L(17) | L(6) | L(8), L(7), L(11), L(8), 0, L(4), 0, L(3), 0,
+};
+#undef L
+
 /* Validate: r->bad receives the offending node (NULL when the root),
  * r->plain whether the document has no mwid="1" and no query or delete at
  * all, r->defs the document's definitions (complete when they fit), r->refs
- * the TO-NAPID values and r->nodrop whether they all resolve.  (The -Os
- * build has the two-pass form below: smaller, same results.)
+ * the TO-NAPID values and r->nodrop whether they all resolve, r->px_idle
+ * whether no parm is a TRUST or a PXADDRTYPE E164 (every parm of a valid
+ * document is a child of the root or of a characteristic the walk visits).
+ * (The -Os build has the two-pass form below: smaller, same results.)
  *
  * One pre-order walk that stops only at the root and at characteristics
  * (every other valid node is a leaf).  At each of those one pass over its
@@ -517,14 +540,18 @@ static omacp_err invalid(omacp_result *res, const omacp_node *n, unsigned why,
 static omacp_err validate_doc(const omacp_doc *doc, omacp_result *res,
                               omacp_cm_run *r)
 {
-	const omacp_node *n = NULL, *root, *pend = NULL, *c;
+	const omacp_node *n = NULL, *root, *pend = NULL, *c, *stop;
 	const omacp_slice *m = &omacp__none;
 	omacp_slice lack;
 	unsigned ex = NO_DEPTH, why = W_ROOT, pwhy = W_ROOT;
+	uint8_t ts[OMACP_MAX_DEPTH + 1]; /* OMA type of the last characteristic
+	                                    walked at each depth (depth <=
+	                                    OMACP_MAX_DEPTH in a built tree) */
 	r->plain = 1;
 	r->defs.ahead = NULL;
 	r->defs.n = 0;
 	r->nodrop = 0;
+	r->px_idle = 1;
 	r->n_refs = 0;
 	if (doc == NULL || (root = doc->root) == NULL ||
 	    root->elem != OMACP_ELEM_DOC)
@@ -544,9 +571,11 @@ static omacp_err validate_doc(const omacp_doc *doc, omacp_result *res,
 			if (n != root) {
 				t = (unsigned)oma_index(key_of(n, &mwid));
 				req = oma_required[t];
-				for (l = req; *l != '\0'; l += (*l & 0x7F) + 1)
-					lens |= 1u << (*l & 31);
+				lens = oma_lens[t];
 			}
+			if (d <= OMACP_MAX_DEPTH)
+				ts[d] = (uint8_t)t;
+			stop = NULL;
 			for (c = n->first; c != NULL; c = c->next) {
 				unsigned e = c->elem, w = W_ROOT, kind;
 				int cm, charl = is_char_like(e);
@@ -567,22 +596,29 @@ static omacp_err validate_doc(const omacp_doc *doc, omacp_result *res,
 					bad = c;
 					pwhy = w;
 				}
+				if (stop == NULL &&
+				    (c == bad || e == OMACP_ELEM_CHARACTERISTIC))
+					stop = c;   /* where the walk goes on */
 				if ((e != OMACP_ELEM_CHARACTERISTIC && e != OMACP_ELEM_PARM) ||
 				    key->len >= REQ_CHAR)
 					continue;   /* never a required entry */
 				/* the length byte an entry for c would have */
 				kind = (e == OMACP_ELEM_CHARACTERISTIC ? REQ_CHAR : 0u) |
 				       (unsigned)key->len;
-				if (kind == 8 && OMACP__IS(key, "TO-NAPID")) {
+				if (kind == 8 && same(key, "TO-NAPID", 8)) {
 					if (r->n_refs < OMACP__REFS)
 						r->refs[r->n_refs] = VALUE(c);
 					r->n_refs++;
+				} else if ((kind == 5 && same(key, "TRUST", 5)) ||
+				           (kind == 10 && same(key, "PXADDRTYPE", 10) &&
+				            VALUE(c)->len == 4 &&
+				            omacp__ieq((const char *)VALUE(c)->ptr, "E164", 4))) {
+					r->px_idle = 0;
 				}
 				if (!((lens >> (kind & 31)) & 1u))
 					continue;   /* no entry of this length */
 				for (j = 0, l = req; *l != '\0'; l += (*l & 0x7F) + 1, j++) {
-					if ((uint8_t)*l == kind &&
-					    omacp__is(key, l + 1, key->len)) {
+					if ((uint8_t)*l == kind && same(key, l + 1, key->len)) {
 						if (j == 0 && def == NULL)
 							def = c;  /* NAPDEF NAPID, PXLOGICAL PROXY-ID */
 						found |= 1u << j;
@@ -608,7 +644,10 @@ static omacp_err validate_doc(const omacp_doc *doc, omacp_result *res,
 				if ((par == root && t == T_COUNT) || mwid) {
 					ex = d;   /* not an OMA item, or a Windows Mobile step */
 				} else if (par != root &&
-				           !((oma_parents[t] >> oma_index(TYPE(par))) & 1u)) {
+				           !((oma_parents[t] >> (d - 1u <= OMACP_MAX_DEPTH
+				                                 ? ts[d - 1u]
+				                                 : (unsigned)oma_index(TYPE(par))))
+				             & 1u)) {
 					m = TYPE(par);
 					why = W_IN;
 					goto fail;
@@ -627,8 +666,9 @@ static omacp_err validate_doc(const omacp_doc *doc, omacp_result *res,
 		}
 next:
 		/* on to the next characteristic (or pend) in document order; the
-		 * nodes passed over are leaves that passed their checks */
-		for (c = n->first;; c = n->next, n = n->parent) {
+		 * nodes passed over are leaves that passed their checks (among n's
+		 * children the first stop is the first characteristic or bad) */
+		for (c = stop;; c = n->next, n = n->parent) {
 			while (c != NULL && c != pend &&
 			       c->elem != OMACP_ELEM_CHARACTERISTIC)
 				c = c->next;
@@ -951,7 +991,8 @@ const omacp_csp *omacp__item_csp(const omacp_cm_run *r,
 {
 	const omacp_csp *csp;
 	*unknown = 0;
-	if (OMACP__CHAR_IS(item, "PXLOGICAL") && pxl_drop(r, r->doc, item))
+	if (!nodrop(r) && OMACP__CHAR_IS(item, "PXLOGICAL") &&
+	    pxl_drop(r, r->doc, item))
 		return NULL;
 	csp = omacp_cm_find(r->cm, *TYPE(item));
 	if (csp == NULL)
@@ -1103,6 +1144,12 @@ omacp_err omacp__cm_call(omacp_cm_run *r, const omacp_csp *csp,
 	omacp_err e, (*fn)(void *, omacp_csp_call *);
 	if (item->elem == OMACP_ELEM_CHARACTERISTIC_QUERY || csp->ops == NULL)
 		return OMACP_OK;
+#if OMACP__CM_FAST
+	if (ph != PH_ROLLBACK &&
+	    (ph == PH_VALIDATE ? csp->ops->validate
+	     : ph == PH_APPLY ? csp->ops->apply : csp->ops->commit) == NULL)
+		return OMACP_OK;      /* nothing to call: no call record either */
+#endif
 	omacp__call_init(r, &c, item, i);
 	if (ph == PH_ROLLBACK) {
 		if (csp->ops->rollback != NULL)

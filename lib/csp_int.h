@@ -7,10 +7,10 @@
 #include "policy_int.h"
 
 /* The definition cache, the CSP memo, the "plain document" shortcut, the
- * "nothing dropped" proof, the all-roles shortcut of the metabase check,
- * the one-pass validation walk and the hashed OMA type lookup are pure fast
- * paths (the results are those of the plain scans); a size-optimised build
- * (-Os) leaves them out. */
+ * "nothing dropped" proof, the idle PXLOGICAL CSP, the all-roles shortcut
+ * of the metabase check, the one-pass validation walk and the hashed OMA
+ * type lookup are pure fast paths (the results are those of the plain
+ * scans); a size-optimised build (-Os) leaves them out. */
 #ifndef __OPTIMIZE_SIZE__
 #define OMACP__CM_FAST 1
 #else
@@ -51,6 +51,8 @@ struct omacp_cm_run {
 	uint8_t csp_ix[64];        /* item i: 1 + index of its CSP in cm->csps,
 	                              0 when skipped (no CSP)                 */
 	int nodrop;                /* every TO-NAPID resolves: nothing dropped */
+	int px_idle;               /* no parm TRUST, no PXADDRTYPE E164: the
+	                              PXLOGICAL CSP has nothing of its own to do */
 	unsigned n_refs;           /* TO-NAPID parms of the document          */
 	const omacp_slice *refs[OMACP__REFS]; /* the values of the first ones */
 #endif
@@ -90,7 +92,8 @@ int omacp__char_is(const omacp_node *n, const char *lit, size_t len);
 
 /* For the item of a call whose CSP looks at its PXPHYSICAL children: 1 when
  * ProvCont dropping applies to those children (an OMA root type, no Windows
- * Mobile path on the item). */
+ * Mobile path on the item); may be 0 when the call's run proved that nothing
+ * of its document is dropped. */
 int omacp__drop_scope(const omacp_csp_call *call);
 
 /* 1 when PXPHYSICAL ph (a child of an item with omacp__drop_scope) is

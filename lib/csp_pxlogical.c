@@ -19,6 +19,12 @@ static void parms3(const omacp_node *n, const char *names,
                    const omacp_node *out[3])
 {
 	const omacp_node *c;
+#if OMACP__CM_FAST
+	uint32_t lens = 0;      /* bit n for each name of n < 32 bytes */
+	const char *k;
+	for (k = names; *k != '\0'; k += (uint8_t)*k + 1)
+		lens |= 1u << ((uint8_t)*k & 31u);
+#endif
 	out[0] = out[1] = out[2] = NULL;
 	for (c = n->first; c != NULL; c = c->next) {
 		const omacp_slice *nm;
@@ -27,6 +33,10 @@ static void parms3(const omacp_node *n, const char *names,
 		if (c->elem != OMACP_ELEM_PARM)
 			continue;
 		nm = OMACP__ATTR(c, "name");
+#if OMACP__CM_FAST
+		if (nm->len >= 32 || !((lens >> nm->len) & 1u))
+			continue;       /* no name of this length */
+#endif
 		for (i = 0, l = names; *l != '\0'; l += (uint8_t)*l + 1, i++) {
 #if OMACP__CM_FAST
 			if (nm->len != (uint8_t)*l)
@@ -72,6 +82,19 @@ static int is_phys(const omacp_csp_call *call, int scope, const omacp_node *n)
 	       !(scope && omacp__phys_dropped(call, n));
 }
 
+/* 1 when the call's run proved that its document has no TRUST parm and no
+ * PXADDRTYPE E164 parm: no PXLOGICAL is trusted and no PXPHYSICAL is a PPG
+ * (phys_flags is -1 for each), so validate and apply only chain. */
+static int idle(const omacp_csp_call *call)
+{
+#if OMACP__CM_FAST
+	return call->run_ != NULL && call->run_->px_idle;
+#else
+	(void)call;
+	return 0;
+#endif
+}
+
 static omacp_err deny_trust(omacp_csp_call *call, const omacp_node *n)
 {
 	uint32_t need = omacp_policy_get(call->policy,
@@ -95,6 +118,8 @@ static omacp_err px_validate(void *user, omacp_csp_call *call)
 		omacp__desc(call, "only characteristic is supported");
 		return OMACP_E_UNSUPPORTED;
 	}
+	if (idle(call))
+		return omacp__chain_validate(user, call);
 	parms3(lg, lg_names, lgp);
 	if (lgp[0] != NULL && (e = deny_trust(call, lgp[0])) != OMACP_OK)
 		return e;
@@ -128,7 +153,10 @@ static omacp_err px_apply(void *user, omacp_csp_call *call)
 {
 	const omacp_node *lg = call->node, *ph, *lgp[3], *ap;
 	omacp_err e;
-	int scope = omacp__drop_scope(call);
+	int scope;
+	if (idle(call))
+		return omacp__chain_apply(user, call);
+	scope = omacp__drop_scope(call);
 	parms3(lg, lg_names, lgp);
 	for (ph = lg->first; ph != NULL; ph = ph->next) {
 		const omacp_slice *a;
