@@ -187,6 +187,7 @@ static omacp_err drop(omacp_client *c, int from_pending, omacp_err e)
 static omacp_err malformed(omacp_client *c, omacp_err e, int sec,
                            const char *from, int from_pending)
 {
+	c->ready_ = 1;   /* the result and maybe the state change */
 	c->res_.verdict = OMACP_REJECTED;
 	c->res_.code = e;
 	c->res_.sec = sec;
@@ -265,6 +266,7 @@ static omacp_err process(omacp_client *c, const char *from, const uint8_t *pdu,
 	omacp_err e;
 	int sec;
 
+	c->ready_ = 1;   /* the result and maybe the state change */
 	e = omacp_push_decode(pdu, n, &p);
 	if (e != OMACP_OK)
 		return malformed(c, e < 0 ? e : OMACP_E_WSP, -1, from, from_pending);
@@ -410,12 +412,20 @@ static omacp_err process(omacp_client *c, const char *from, const uint8_t *pdu,
 /* --------------------------------------------------------------- API */
 
 /* Clear the result; PIN attempts as the state in force says. */
+/* ready_ bit: the result is cleared (pin_attempts_left of the state in
+ * force set) and nothing changed since, e.g. after a segment that only
+ * waits for more: the next segment need not clear it again. */
+#define RES_CLEAR 2
+
 static void result_start(omacp_client *c)
 {
 	omacp_policy pol;
+	if (c->ready_ & RES_CLEAR)
+		return;
 	omacp_result_init(&c->res_);
 	omacp_policy_init(&pol, c->cfg_.profile, &c->cfg_.opts, &c->cur_);
 	c->res_.pin_attempts_left = omacp_policy_pin_attempts_left(&pol, &c->cur_);
+	c->ready_ |= RES_CLEAR;
 }
 
 omacp_err omacp_client_sms(omacp_client *c, const char *originator,
@@ -462,6 +472,7 @@ omacp_err omacp_client_cancel_pin(omacp_client *c)
 		return OMACP_E_STATE;
 	if (c->cur_.pending_len == 0)
 		return OMACP_E_NO_PENDING;
+	c->ready_ = 1;   /* the state changes */
 	return drop(c, 1, OMACP_OK);
 }
 

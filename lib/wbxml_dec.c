@@ -350,21 +350,6 @@ static size_t run_value(omacp_wbxml_decoder *d, const uint8_t *p, size_t avail)
 
 /* -------------------------------------------------- mb_u_int32 complete */
 
-#ifndef __OPTIMIZE_SIZE__
-/* Whether p[0..n) holds no byte above 0x7F. */
-static inline uint8_t all_ascii(const uint8_t *p, size_t n)
-{
-	size_t i = 0, w, or_ = 0;
-	for (; n - i >= sizeof w; i += sizeof w) {
-		memcpy(&w, p + i, sizeof w);
-		or_ |= w;
-	}
-	for (; i < n; i++)
-		or_ |= p[i];
-	return !(or_ & OMACP__HIGHS);
-}
-#endif
-
 static omacp_err strtbl_done(omacp_wbxml_decoder *d)
 {
 	d->st_ = S_TAG;
@@ -380,7 +365,7 @@ static omacp_err strtbl_done(omacp_wbxml_decoder *d)
 	d->hdr_done_ = 1;
 #ifndef __OPTIMIZE_SIZE__
 	/* speed only: an all-ASCII table needs no UTF-8 check per STR_T */
-	d->tbl_ascii_ = all_ascii(d->tbl_, d->hdr_.strtbl_len);
+	d->tbl_ascii_ = omacp__ascii_only(d->tbl_, d->hdr_.strtbl_len);
 #endif
 	return OMACP_OK;
 }
@@ -912,7 +897,7 @@ omacp_err omacp_wbxml_decode(const uint8_t *p, size_t n, uint8_t *work,
 		/* strtbl_done() for public id 0x0B */
 		d.st_ = S_TAG;
 		d.hdr_done_ = 1;
-		d.tbl_ascii_ = all_ascii(p + 4, p[3]);
+		d.tbl_ascii_ = omacp__ascii_only(p + 4, p[3]);
 	} else {
 		i = 0;
 	}

@@ -72,10 +72,11 @@ static const uint8_t *mb(const uint8_t *q, const uint8_t *end, uint32_t *v,
 	return q + 1;
 }
 
-/* The string-table entry at offset off, checked as UTF-8 into *s: STRTBL
- * when out of range or unterminated, UTF8 when not valid. */
-static omacp_err strtbl_ref(const uint8_t *tbl, size_t tlen, uint32_t off,
-                            omacp_slice *s)
+/* The string-table entry at offset off, checked as UTF-8 (unless the table
+ * is all ASCII: ascii) into *s: STRTBL when out of range or unterminated,
+ * UTF8 when not valid. */
+static omacp_err strtbl_ref(const uint8_t *tbl, size_t tlen, int ascii,
+                            uint32_t off, omacp_slice *s)
 {
 	const uint8_t *z;
 	uint8_t st[3] = { 0, 0, 0 };
@@ -83,7 +84,7 @@ static omacp_err strtbl_ref(const uint8_t *tbl, size_t tlen, uint32_t off,
 		return OMACP_E_WBXML_STRTBL;
 	s->ptr = tbl + off;
 	s->len = (size_t)(z - s->ptr);
-	if (omacp__utf8_scan(st, s->ptr, s->len) != s->len || st[0])
+	if (!ascii && (omacp__utf8_scan(st, s->ptr, s->len) != s->len || st[0]))
 		return OMACP_E_WBXML_UTF8;
 	return OMACP_OK;
 }
@@ -245,6 +246,7 @@ omacp_err omacp_wbxml_decode_doc(const uint8_t *p, size_t n, unsigned flags,
 	uint8_t ent[4];                 /* an ENTITY's UTF-8 */
 	size_t n_nodes = 0, mis, pad, eoff, k;
 	unsigned depth = 0, tpage = 0, na = 0, vmode = V_NONE, c, elem, id;
+	int ascii = 0;                  /* the string table holds only ASCII */
 	uint32_t v;
 	omacp_err e;
 
@@ -264,6 +266,9 @@ omacp_err omacp_wbxml_decode_doc(const uint8_t *p, size_t n, unsigned flags,
 	e = header(p, n, flags, &q, &tbl, &eoff);
 	if (e != OMACP_OK)
 		goto out;
+#ifndef __OPTIMIZE_SIZE__
+	ascii = omacp__ascii_only(tbl.ptr, tbl.len); /* references need no check */
+#endif
 
 	/* ---- between tags */
 	for (;;) {
@@ -308,7 +313,7 @@ omacp_err omacp_wbxml_decode_doc(const uint8_t *p, size_t n, unsigned flags,
 					tok = q;
 					goto fail;
 				}
-				if ((e = strtbl_ref(tbl.ptr, tbl.len, v, &ts)) != OMACP_OK)
+				if ((e = strtbl_ref(tbl.ptr, tbl.len, ascii, v, &ts)) != OMACP_OK)
 					goto fail;
 				elem = omacp_elem_lookup((const char *)ts.ptr, ts.len);
 				break;
@@ -403,7 +408,7 @@ omacp_err omacp_wbxml_decode_doc(const uint8_t *p, size_t n, unsigned flags,
 						tok = q;
 						goto fail;
 					}
-					if ((e = strtbl_ref(tbl.ptr, tbl.len, v, &ts)) != OMACP_OK)
+					if ((e = strtbl_ref(tbl.ptr, tbl.len, ascii, v, &ts)) != OMACP_OK)
 						goto fail;
 					sp = ts.ptr;
 					sl = ts.len;
@@ -441,7 +446,7 @@ omacp_err omacp_wbxml_decode_doc(const uint8_t *p, size_t n, unsigned flags,
 
 				/* ENTITY, STR_T or OPAQUE with its number v */
 				if (k == OMACP__WB_STR_T) {
-					if ((e = strtbl_ref(tbl.ptr, tbl.len, v, &ts)) != OMACP_OK)
+					if ((e = strtbl_ref(tbl.ptr, tbl.len, ascii, v, &ts)) != OMACP_OK)
 						goto fail;
 					sp = ts.ptr;
 					sl = ts.len;

@@ -5,6 +5,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 #include "omacp/event.h"
 
 /* WBXML global tokens (the same on every code page). */
@@ -87,6 +88,22 @@ size_t omacp__utf8_scan(uint8_t st[3], const uint8_t *p, size_t n);
  * borrow only starts at a 0x00 byte). */
 #define OMACP__ONES ((size_t)-1 / 0xFF)
 #define OMACP__HIGHS (OMACP__ONES * 0x80)
+
+#ifndef __OPTIMIZE_SIZE__
+/* Speed builds: 1 when p[0..n) holds no byte above 0x7F (then every
+ * NUL-terminated string in it is valid UTF-8 without NUL). */
+static inline uint8_t omacp__ascii_only(const uint8_t *p, size_t n)
+{
+	size_t i = 0, w, any = 0;
+	for (; n - i >= sizeof w; i += sizeof w) {
+		memcpy(&w, p + i, sizeof w);
+		any |= w;
+	}
+	for (; i < n; i++)
+		any |= p[i];
+	return !(any & OMACP__HIGHS);
+}
+#endif
 
 /* 1 when p[0..n) is complete valid UTF-8 without NUL, else 0. */
 int omacp__utf8_ok(const uint8_t *p, size_t n);

@@ -599,6 +599,41 @@ static void test_pin_then_cancel_and_replace(void **st)
 	free(d);
 }
 
+/* MORE leaves the result cleared but for pin_attempts_left (of the state in
+ * force): right after a verdict too, and after a cancelled PIN message. */
+static void test_result_cleared_on_more(void **st)
+{
+	handset *d = bootstrapped(), *fresh = bootstrapped();
+	static uint8_t filler[400];
+	omacp_result want;
+	msg m, big, big2;
+	int left_fresh;
+	(void)st;
+	memset(filler, 'A', sizeof filler);
+	make_raw(&big, filler, sizeof filler, -1, NULL, NULL, NULL, 0, 0);
+	make_raw(&big2, filler, sizeof filler, -1, NULL, NULL, NULL, 0, 0);
+	assert_true(big.n >= 2);
+	assert_int_equal(omacp_client_sms(&fresh->c, PPG, big.ud[0], big.len[0], 3000), OMACP_MORE);
+	left_fresh = omacp_client_result(&fresh->c)->pin_attempts_left;
+
+	make(&m, tps_doc3, OMACP_SEC_USERPIN, NULL, TPS_PIN, PROVURL, 1);
+	assert_int_equal(feed(d, &m, PPG), OMACP_NEED_PIN);
+	assert_int_equal(omacp_client_pin(&d->c, "0000", 5000), OMACP_NEED_PIN);
+	assert_int_equal(omacp_client_result(&d->c)->pin_attempts_left, 2);
+	omacp_result_init(&want);
+	want.pin_attempts_left = 2;
+	assert_int_equal(omacp_client_sms(&d->c, PPG, big.ud[0], big.len[0], 5001), OMACP_MORE);
+	assert_memory_equal(omacp_client_result(&d->c), &want, sizeof want);
+
+	assert_int_equal(omacp_client_cancel_pin(&d->c), OMACP_OK);
+	want.pin_attempts_left = left_fresh;
+	assert_true(left_fresh != 2);
+	assert_int_equal(omacp_client_sms(&d->c, PPG, big2.ud[0], big2.len[0], 5002), OMACP_MORE);
+	assert_memory_equal(omacp_client_result(&d->c), &want, sizeof want);
+	free(d);
+	free(fresh);
+}
+
 static void test_malformed_untouched(void **st)
 {
 	handset *d = bootstrapped();
@@ -1279,6 +1314,7 @@ int main(void)
 		cmocka_unit_test(test_unsigned_per_4110),
 		cmocka_unit_test(test_wrong_pins),
 		cmocka_unit_test(test_pin_then_cancel_and_replace),
+		cmocka_unit_test(test_result_cleared_on_more),
 		cmocka_unit_test(test_malformed_untouched),
 		cmocka_unit_test(test_save_failure_rolls_back),
 		cmocka_unit_test(test_corrupt_blob),

@@ -237,7 +237,8 @@ void omacp_client_config_init(omacp_client_config *cfg);
 
 typedef struct omacp_client {
 	/* private */
-	int ready_;
+	int ready_;                  /* 0: not initialized; else 1, plus 2
+	                                while res_ is cleared for the state  */
 	omacp_client_config cfg_;    /* a copy (segs resolved; imsi not kept) */
 	char imsi_[16];
 	omacp_err save_err_;         /* what save_state returned last         */
