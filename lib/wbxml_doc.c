@@ -237,8 +237,8 @@ omacp_err omacp_wbxml_decode_doc(const uint8_t *p, size_t n, unsigned flags,
 {
 	const uint8_t *q = p, *end = p + n, *tok = p, *bad = NULL;
 	omacp_slice tbl = { NULL, 0 }, ts; /* the string table; a reference into it */
-	const uint8_t *sp;              /* a name or value part: sp[0..sl) */
-	size_t sl;
+	const uint8_t *sp, *pp;         /* a name or value part: sp[0..sl); */
+	size_t sl, pl;                  /* a value prefix: pp[0..pl) */
 	const uint8_t *g = omacp__wbxml_pg[0]; /* attribute code page */
 	uint8_t *base, *lo, *hi;
 	omacp_node *nd = NULL, *cur = NULL, *last = NULL;
@@ -366,13 +366,26 @@ omacp_err omacp_wbxml_decode_doc(const uint8_t *p, size_t n, unsigned flags,
 				k = *q++;
 				if ((k & 0x3F) >= 0x05) {
 					if (k < 0x80) { /* attribute start */
+#ifndef __OPTIMIZE_SIZE__ /* speed: the strings resolved in one table */
+						const omacp__wbxml_startx *x;
+						k -= g[0];
+						if (k >= g[1] || (x = omacp__wbxml_startx_tab + k + g[2])->nlen == 0) {
+							e = OMACP_E_WBXML_TOKEN;
+							goto fail;
+						}
+						sp = (const uint8_t *)omacp__wbxml_str + x->noff;
+						sl = x->nlen;
+						pp = (const uint8_t *)omacp__wbxml_str + x->poff;
+						pl = x->plen;
+#else
 						k -= g[0];
 						if (k >= g[1] || (id = omacp__wbxml_start_name[k += g[2]]) == 0) {
 							e = OMACP_E_WBXML_TOKEN;
 							goto fail;
 						}
 						sp = tstr(id, &sl);
-						id = omacp__wbxml_start_pref[k];
+						pp = tstr(omacp__wbxml_start_pref[k], &pl);
+#endif
 						goto attr_open;
 					}
 					if (na == 0) { /* a value part outside an attribute */
@@ -412,7 +425,7 @@ omacp_err omacp_wbxml_decode_doc(const uint8_t *p, size_t n, unsigned flags,
 						goto fail;
 					sp = ts.ptr;
 					sl = ts.len;
-					id = 0;
+					pp = tstr(0, &pl);
 					goto attr_open;
 				case OMACP__WB_STR_I:
 					if (na == 0) {
@@ -493,7 +506,7 @@ omacp_err omacp_wbxml_decode_doc(const uint8_t *p, size_t n, unsigned flags,
 				}
 				goto copy;
 
-			attr_open: /* name s, value prefix token string id (0: none) */
+			attr_open: /* name sp[0..sl), value prefix pp[0..pl) (pl 0: none) */
 				if (na == OMACP_MAX_ATTRS) {
 					e = OMACP_E_LIMIT;
 					goto fail;
@@ -509,8 +522,9 @@ omacp_err omacp_wbxml_decode_doc(const uint8_t *p, size_t n, unsigned flags,
 				}
 				a->name.ptr = sp;
 				a->name.len = sl;
-				a->value.ptr = tstr(id, &a->value.len);
-				vmode = id ? V_STATIC : V_NONE;
+				a->value.ptr = pp;
+				a->value.len = pl;
+				vmode = pl ? V_STATIC : V_NONE;
 				continue;
 
 			part: /* value part s in stable storage */
