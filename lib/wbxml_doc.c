@@ -127,23 +127,11 @@ static inline size_t str_i(const uint8_t *q, const uint8_t *end, const uint8_t *
 {
 	uint8_t st[3] = { 0, 0, 0 };
 	size_t k;
-#if !defined(__OPTIMIZE_SIZE__) && defined(__GNUC__) && defined(__BYTE_ORDER__) && \
-	__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-	/* speed only: plain ASCII up to the NUL, a word at a time (the lowest
-	 * flagged byte is the first NUL or non-ASCII one) */
-	const uint8_t *s = q;
-	while (end - s >= (ptrdiff_t)sizeof(size_t)) {
-		size_t w;
-		memcpy(&w, s, sizeof w);
-		w = ((w - OMACP__ONES) | w) & OMACP__HIGHS;
-		if (w) {
-			s += (size_t)__builtin_ctzll((unsigned long long)w) >> 3;
-			if (*s == 0)
-				return (size_t)(s - q);
-			break;
-		}
-		s += sizeof w;
-	}
+#ifndef __OPTIMIZE_SIZE__
+	/* speed only: plain ASCII up to the NUL */
+	k = omacp__ascii_run(q, (size_t)(end - q));
+	if (q + k < end && q[k] == 0)
+		return k;
 #endif
 	k = omacp__utf8_scan(st, q, (size_t)(end - q));
 	if (q + k == end || q[k] != 0 || st[0]) {

@@ -90,6 +90,30 @@ size_t omacp__utf8_scan(uint8_t st[3], const uint8_t *p, size_t n);
 #define OMACP__HIGHS (OMACP__ONES * 0x80)
 
 #ifndef __OPTIMIZE_SIZE__
+/* Speed builds: the length of the run of bytes 0x01..0x7F (ASCII without
+ * NUL) that starts p[0..n), a machine word at a time. */
+static inline size_t omacp__ascii_run(const uint8_t *p, size_t n)
+{
+	size_t i = 0, w;
+	while (n - i >= sizeof w) {
+		memcpy(&w, p + i, sizeof w);
+		w = ((w - OMACP__ONES) | w) & OMACP__HIGHS;
+		if (w) {
+#if defined(__GNUC__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+			/* the lowest flagged byte is the first NUL or non-ASCII
+			 * one (a borrow only goes upwards) */
+			return i + ((size_t)__builtin_ctzll((unsigned long long)w) >> 3);
+#else
+			break;
+#endif
+		}
+		i += sizeof w;
+	}
+	while (i < n && (uint8_t)(p[i] - 1u) < 0x7Fu)
+		i++;
+	return i;
+}
+
 /* Speed builds: 1 when p[0..n) holds no byte above 0x7F (then every
  * NUL-terminated string in it is valid UTF-8 without NUL). */
 static inline uint8_t omacp__ascii_only(const uint8_t *p, size_t n)

@@ -676,26 +676,7 @@ size_t omacp__utf8_scan(uint8_t st[3], const uint8_t *p, size_t n)
 		while (n - i >= 4) {
 			unsigned b = p[i], l, h;
 			if (b - 1u < 0x7Fu) { /* a run of ASCII (at least b) */
-				while (n - i >= sizeof(size_t)) {
-					size_t w;
-					memcpy(&w, p + i, sizeof w);
-					w = ((w - OMACP__ONES) | w) & OMACP__HIGHS;
-					if (w) {
-#if defined(__GNUC__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-						/* the lowest flagged byte is the first
-						 * one that is not ASCII or is NUL (a
-						 * borrow only goes upwards) */
-						i += (size_t)__builtin_ctzll((unsigned long long)w) >> 3;
-#endif
-						break;
-					}
-					i += sizeof w;
-				}
-#if defined(__GNUC__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-				if (n - i < sizeof(size_t)) /* (else p[i] is not ASCII) */
-#endif
-				while (i < n && (uint8_t)(p[i] - 1u) < 0x7Fu)
-					i++;
+				i += omacp__ascii_run(p + i, n - i);
 				continue;
 			}
 			if (b < 0xC2) /* NUL, invalid */
