@@ -411,10 +411,9 @@ static omacp_err process(omacp_client *c, const char *from, const uint8_t *pdu,
 
 /* --------------------------------------------------------------- API */
 
-/* Clear the result; PIN attempts as the state in force says. */
-/* ready_ bit: the result is cleared (pin_attempts_left of the state in
- * force set) and nothing changed since, e.g. after a segment that only
- * waits for more: the next segment need not clear it again. */
+/* Clear the result; PIN attempts as the state in force says.  The ready_
+ * bit RES_CLEAR says it is so and nothing changed since (a segment that
+ * only waits for more): the next segment need not clear it again. */
 #define RES_CLEAR 2
 
 static void result_start(omacp_client *c)

@@ -103,17 +103,28 @@ static int is_query_or_delete(omacp_elem e)
 	return e >= OMACP_ELEM_CHARACTERISTIC_QUERY && e <= OMACP_ELEM_NOPARM;
 }
 
-/* One pass over n's attributes: returns its label (the first "type" of a
- * characteristic-like element, else the first "name"); *mwid is 1 when the
+/* One pass over n's attributes: returns the value of the first one named k
+ * (w4 of "type" or "name"; &omacp__none when none); *mwid is 1 when the
  * first "mwid" attribute is "1". */
 #if OMACP__CM_FAST && defined(__GNUC__)
 __attribute__((always_inline)) inline /* hot: every node, several times */
 #endif
-static const omacp_slice *key_of(const omacp_node *n, int *mwid)
+static const omacp_slice *key_w(const omacp_node *n, uint32_t k, int *mwid)
 {
-	uint32_t k = w4(is_char_like(n->elem) ? "type" : "name");
 	const omacp_slice *key = &omacp__none, *mw = &omacp__none;
 	size_t i = n->n_attrs;
+#if OMACP__CM_FAST
+	/* the usual forms: the key first, then nothing or one attribute whose
+	 * name is not 4 bytes long (so no "mwid") */
+	if (i - 1u < 2u) {
+		const omacp_attr *a = n->attrs;
+		if (a[0].name.len == 4 && a[0].name.ptr != NULL &&
+		    w4(a[0].name.ptr) == k && (i == 1 || a[1].name.len != 4)) {
+			*mwid = 0;
+			return &a[0].value;
+		}
+	}
+#endif
 	while (i-- > 0) {              /* backwards: the first one wins */
 		const omacp_attr *a = &n->attrs[i];
 		uint32_t w;
@@ -127,6 +138,16 @@ static const omacp_slice *key_of(const omacp_node *n, int *mwid)
 	}
 	*mwid = mw->len == 1 && mw->ptr != NULL && mw->ptr[0] == '1';
 	return key;
+}
+
+/* key_w with the key of n's element: "type" for characteristic-like
+ * elements, else "name". */
+#if OMACP__CM_FAST && defined(__GNUC__)
+__attribute__((always_inline)) inline
+#endif
+static const omacp_slice *key_of(const omacp_node *n, int *mwid)
+{
+	return key_w(n, w4(is_char_like(n->elem) ? "type" : "name"), mwid);
 }
 
 const omacp_slice *omacp__label(const omacp_node *n)
@@ -512,7 +533,8 @@ static omacp_err invalid(omacp_result *res, const omacp_node *n, unsigned why,
 #if OMACP__CM_FAST
 
 /* For each type, bit (b & 31) for each length byte b of its required list:
- * a child whose length byte has no bit cannot be a required entry. */
+ * a child whose length byte has no bit cannot be a required entry.  No two
+ * entries of a list share a bit, so a bit also names one entry. */
 #define L(b) (1u << ((b) & 31u))
 static const uint32_t oma_lens[T_COUNT + 1] = {
 	L(8) | L(4) | L(REQ_CHAR | 10), L(5) | L(4), 0, L(4), L(9), L(4), L(5),
@@ -564,10 +586,11 @@ static omacp_err validate_doc(const omacp_doc *doc, omacp_result *res,
 		{   /* n is the root or a characteristic */
 			const omacp_node *bad = NULL, *par = n->parent;
 			const char *req = "", *l;
-			unsigned found = 0, j, t = T_COUNT, d = n->depth;
+			unsigned found = 0, t = T_COUNT, d = n->depth;
 			int mwid = 0;
 			const omacp_node *def = NULL;
-			uint32_t lens = 0;     /* bit (b & 31) for each entry b of req */
+			uint32_t lens = 0;     /* bit (b & 31) for each entry b of req;
+			                          found: those of the entries seen */
 			if (n != root) {
 				t = (unsigned)oma_index(key_of(n, &mwid));
 				req = oma_required[t];
@@ -578,10 +601,30 @@ static omacp_err validate_doc(const omacp_doc *doc, omacp_result *res,
 			stop = NULL;
 			for (c = n->first; c != NULL; c = c->next) {
 				unsigned e = c->elem, w = W_ROOT, kind;
-				int cm, charl = is_char_like(e);
-				const omacp_slice *key = key_of(c, &cm);
-				if (cm || is_query_or_delete(e)) {
+				int cm, charl;
+				/* the key: "name" for odd elements (the label of those that
+				 * pass the checks below; the others' key is not used) */
+				const omacp_slice *key =
+				    key_w(c, e & 1u ? w4("name") : w4("type"), &cm);
+				if (cm) {
 					mwid = 1;     /* n is a Windows Mobile step */
+					r->plain = 0;
+				}
+				kind = (unsigned)key->len;  /* the length byte an entry for
+				                               c would have (when < 0x80) */
+				/* first the two usual cases that pass every check */
+				if (e == OMACP_ELEM_PARM && key->ptr != NULL &&
+				    c->first == NULL && n != root)
+					goto req;
+				if (e == OMACP_ELEM_CHARACTERISTIC && key->ptr != NULL) {
+					if (stop == NULL)
+						stop = c;   /* where the walk goes on */
+					kind |= REQ_CHAR;
+					goto req;
+				}
+				charl = is_char_like(e);
+				if (is_query_or_delete(e)) {
+					mwid = 1;
 					r->plain = 0;
 				}
 				if (e < OMACP_ELEM_CHARACTERISTIC || e > OMACP_ELEM_NOPARM)
@@ -598,14 +641,17 @@ static omacp_err validate_doc(const omacp_doc *doc, omacp_result *res,
 				}
 				if (stop == NULL &&
 				    (c == bad || e == OMACP_ELEM_CHARACTERISTIC))
-					stop = c;   /* where the walk goes on */
-				if ((e != OMACP_ELEM_CHARACTERISTIC && e != OMACP_ELEM_PARM) ||
-				    key->len >= REQ_CHAR)
+					stop = c;
+				if (e != OMACP_ELEM_CHARACTERISTIC && e != OMACP_ELEM_PARM)
 					continue;   /* never a required entry */
-				/* the length byte an entry for c would have */
-				kind = (e == OMACP_ELEM_CHARACTERISTIC ? REQ_CHAR : 0u) |
-				       (unsigned)key->len;
-				if (kind == 8 && same(key, "TO-NAPID", 8)) {
+				if (e == OMACP_ELEM_CHARACTERISTIC)
+					kind |= REQ_CHAR;
+req:
+				if (key->len >= REQ_CHAR)
+					continue;   /* never a required entry */
+				if (kind > 10 || !((0x520u >> kind) & 1u)) {
+					/* not 5, 8 or 10 bytes long */
+				} else if (kind == 8 && same(key, "TO-NAPID", 8)) {
 					if (r->n_refs < OMACP__REFS)
 						r->refs[r->n_refs] = VALUE(c);
 					r->n_refs++;
@@ -617,11 +663,11 @@ static omacp_err validate_doc(const omacp_doc *doc, omacp_result *res,
 				}
 				if (!((lens >> (kind & 31)) & 1u))
 					continue;   /* no entry of this length */
-				for (j = 0, l = req; *l != '\0'; l += (*l & 0x7F) + 1, j++) {
+				for (l = req; *l != '\0'; l += (*l & 0x7F) + 1) {
 					if ((uint8_t)*l == kind && same(key, l + 1, key->len)) {
-						if (j == 0 && def == NULL)
+						if (l == req && def == NULL)
 							def = c;  /* NAPDEF NAPID, PXLOGICAL PROXY-ID */
-						found |= 1u << j;
+						found |= 1u << (kind & 31);
 						break;
 					}
 				}
@@ -651,9 +697,10 @@ static omacp_err validate_doc(const omacp_doc *doc, omacp_result *res,
 					m = TYPE(par);
 					why = W_IN;
 					goto fail;
-				} else {
-					for (j = 0; *req != '\0'; req += (*req & 0x7F) + 1, j++) {
-						if (!(found & (1u << j))) {
+				} else if (found != lens) {
+					/* an entry is missing: the first one in list order */
+					for (;; req += (*req & 0x7F) + 1) {
+						if (!((found >> (*req & 31)) & 1u)) {
 							lack.ptr = (const uint8_t *)req + 1;
 							lack.len = (uint8_t)*req & 0x7Fu;
 							m = &lack;
