@@ -49,14 +49,38 @@ enum { V_NONE, V_STATIC, V_COPIED };
 
 static const char prov_pubid[] = "-//WAPFORUM//DTD PROV 1.0//EN";
 
+#ifndef __OPTIMIZE_SIZE__
+/* Speed only: the consumer of a decoder given none (fn_ is never NULL, so
+ * an event needs no test). */
+static omacp_err no_consumer(void *user, const omacp_event *ev)
+{
+	(void)user;
+	(void)ev;
+	return OMACP_OK;
+}
+#endif
+
 void omacp_wbxml_decoder_init(omacp_wbxml_decoder *d, uint8_t *work,
                               size_t work_len, unsigned flags,
                               omacp_event_fn fn, void *user)
 {
-	/* the per-level and per-attribute arrays at the end are written before
-	 * they are read */
-	memset(d, 0, offsetof(omacp_wbxml_decoder, open_));
+	/* the fields from fn_ on are set below or written before they are
+	 * read (pubidx_, remaining_, the per-level and per-attribute arrays) */
+#define ZEROED_ offsetof(omacp_wbxml_decoder, fn_)
+#ifndef __OPTIMIZE_SIZE__
+	/* speed only: two halves are vector stores (x86-64: one memset of
+	 * this size would be a rep stos) */
+	memset(d, 0, ZEROED_ / 2);
+	memset((char *)d + ZEROED_ / 2, 0, ZEROED_ - ZEROED_ / 2);
+#else
+	memset(d, 0, ZEROED_);
+#endif
+#undef ZEROED_
+#ifndef __OPTIMIZE_SIZE__
+	d->fn_ = fn ? fn : no_consumer;
+#else
 	d->fn_ = fn;
+#endif
 	d->user_ = user;
 	d->work_ = work;
 	d->work_len_ = work ? work_len : 0;
@@ -537,15 +561,14 @@ static inline omacp_err emit_n(omacp_wbxml_decoder *d, omacp_event_kind kind,
                                unsigned k, size_t na)
 {
 	omacp_event ev;
-	omacp_err r = OMACP_OK;
+	omacp_err r;
 	ev.kind = kind;
 	ev.elem = (omacp_elem)d->open_[k];
 	ev.depth = k;
 	ev.n_attrs = na;
 	ev.attrs = na ? d->attrs_ : NULL;
 	ev.offset = d->open_off_[k];
-	if (d->fn_)
-		r = d->fn_(d->user_, &ev);
+	r = d->fn_(d->user_, &ev); /* (never NULL in speed builds) */
 	return r > 0 ? OMACP_E_CALLBACK : r;
 }
 
@@ -554,26 +577,23 @@ static inline omacp_err emit_n(omacp_wbxml_decoder *d, omacp_event_kind kind,
  * on, while the state is S_TAG or S_ATTR; returns the index after the last
  * byte taken.  The common tokens that succeed (tags, END, attribute starts,
  * value tokens, SWITCH_PAGE, the first STR_I or STR_T of a value) are
- * decoded here with the state they change in locals; any other token, and
- * any that fails, goes to token() once the locals are stored back.
+ * decoded here with the state they change most in locals (the rest, code
+ * pages, value mode and current attribute, stays in the decoder: fewer
+ * registers live across the consumer calls); any other token, and any
+ * that fails, goes to token() once the locals are stored back.
  */
 static size_t body(omacp_wbxml_decoder *d, const uint8_t *p, size_t i, size_t n)
 {
 	size_t base = d->off_ - i, na = d->n_attrs_, t;
-	unsigned attr = d->st_, depth = d->depth_, vm = d->vmode_, c, k, id;
-	unsigned stable = d->flags_ & OMACP_WBXML_STABLE_INPUT;
-	uint8_t page[2];
-	omacp_attr *a = d->attr_;
+	unsigned attr = d->st_, depth = d->depth_, c, k, id;
 	const uint8_t *g, *s;
 	omacp_err e = OMACP_OK;
-	page[0] = d->page_[0];
-	page[1] = d->page_[1];
 	while (i < n) {
 		t = i; /* the token's index */
 		c = p[i];
 		if ((c & 0x3F) >= 0x05) {
 			if (!attr) { /* a tag: tag() */
-				k = tag_tab[page[0]][c & 0x3F]; /* tag_elem() */
+				k = tag_tab[d->page_[0]][c & 0x3F]; /* tag_elem() */
 				if (k == OMACP_ELEM_NONE || (k == OMACP_ELEM_DOC) == d->root_seen_ ||
 				    depth > OMACP_MAX_DEPTH)
 					goto slow;
@@ -589,29 +609,29 @@ static size_t body(omacp_wbxml_decoder *d, const uint8_t *p, size_t i, size_t n)
 				}
 				goto ready;
 			}
-			g = omacp__wbxml_pg[page[1]];
+			g = omacp__wbxml_pg[d->page_[1]];
 			if (c < 0x80) { /* attribute start: attr_token(), attr_open() */
 				const omacp__wbxml_startx *x;
 				k = c - g[0];
 				if (k >= g[1] || (x = omacp__wbxml_startx_tab + k + g[2])->nlen == 0 ||
 				    na == OMACP_MAX_ATTRS)
 					goto slow;
-				a = d->attrs_ + na++;
+				omacp_attr *a = d->attr_ = d->attrs_ + na++;
 				a->name.ptr = (const uint8_t *)omacp__wbxml_str + x->noff;
 				a->name.len = x->nlen;
 				a->value.ptr = (const uint8_t *)omacp__wbxml_str + x->poff;
 				a->value.len = x->plen;
-				vm = x->plen ? V_STATIC : V_NONE;
+				d->vmode_ = x->plen ? V_STATIC : V_NONE;
 				i++;
 				continue;
 			}
 			/* a value token, the first part of a value: part_static() */
 			k = c - g[3];
-			if (!na || vm != V_NONE || k >= g[4] ||
+			if (!na || d->vmode_ != V_NONE || k >= g[4] ||
 			    (id = omacp__wbxml_value[k + g[5]]) == 0)
 				goto slow;
-			a->value.ptr = tstr(id, &a->value.len);
-			vm = V_STATIC;
+			d->attr_->value.ptr = tstr(id, &d->attr_->value.len);
+			d->vmode_ = V_STATIC;
 			i++;
 			continue;
 		}
@@ -627,13 +647,14 @@ static size_t body(omacp_wbxml_decoder *d, const uint8_t *p, size_t i, size_t n)
 			k = p[i + 1];
 			if (k > 1 && k != OMACP__WB_PAGE_WM)
 				goto slow;
-			page[attr] = (uint8_t)(k > 1 ? 2 : k);
+			d->page_[attr] = (uint8_t)(k > 1 ? 2 : k);
 			i += 2;
 			continue;
 		}
-		if (!na || vm != V_NONE)
+		if (!na || d->vmode_ != V_NONE)
 			goto slow;
-		if (c == OMACP__WB_STR_I && stable) { /* in place: run_value() */
+		if (c == OMACP__WB_STR_I && (d->flags_ & OMACP_WBXML_STABLE_INPUT)) {
+			/* in place: run_value() */
 			uint8_t st[3] = { 0, 0, 0 };
 			size_t m = n - i - 1;
 			s = p + i + 1;
@@ -661,9 +682,9 @@ static size_t body(omacp_wbxml_decoder *d, const uint8_t *p, size_t i, size_t n)
 				t = i;
 				goto slow;
 			}
-			a->value.ptr = s;
-			a->value.len = t;
-			vm = V_STATIC;
+			d->attr_->value.ptr = s;
+			d->attr_->value.len = t;
+			d->vmode_ = V_STATIC;
 			i += t + 2;
 			continue;
 		}
@@ -679,9 +700,9 @@ static size_t body(omacp_wbxml_decoder *d, const uint8_t *p, size_t i, size_t n)
 			s = strtbl_str(d, v, &len);
 			if (!s || (!d->tbl_ascii_ && !omacp__utf8_ok(s, len)))
 				goto slow;
-			a->value.ptr = s;
-			a->value.len = len;
-			vm = V_STATIC;
+			d->attr_->value.ptr = s;
+			d->attr_->value.len = len;
+			d->vmode_ = V_STATIC;
 			i += k;
 			continue;
 		}
@@ -708,11 +729,7 @@ static size_t body(omacp_wbxml_decoder *d, const uint8_t *p, size_t i, size_t n)
 	slow_back: /* the token at t (i is t + 1) goes to token() */
 		d->st_ = (uint8_t)attr;
 		d->depth_ = (uint8_t)depth;
-		d->vmode_ = (uint8_t)vm;
-		d->page_[0] = page[0];
-		d->page_[1] = page[1];
 		d->n_attrs_ = na;
-		d->attr_ = a;
 		d->tok_off_ = base + t;
 		e = token(d, c);
 		if (e != OMACP_OK) {
@@ -727,20 +744,12 @@ static size_t body(omacp_wbxml_decoder *d, const uint8_t *p, size_t i, size_t n)
 		}
 		attr = d->st_;
 		depth = d->depth_;
-		vm = d->vmode_;
-		page[0] = d->page_[0];
-		page[1] = d->page_[1];
 		na = d->n_attrs_;
-		a = d->attr_;
 	}
 	/* (depth 0 in S_TAG after the root: the root is closed) */
 	d->st_ = (uint8_t)(!attr && !depth && d->root_seen_ ? S_DONE : attr);
 	d->depth_ = (uint8_t)depth;
-	d->vmode_ = (uint8_t)vm;
-	d->page_[0] = page[0];
-	d->page_[1] = page[1];
 	d->n_attrs_ = na;
-	d->attr_ = a;
 	if (e != OMACP_OK) { /* a consumer's error, at the token at t */
 		d->tok_off_ = base + t;
 		fail(d, e);

@@ -14,10 +14,16 @@
 #include <string.h>
 #include "omacp/xml.h"
 
-static const char prolog[] =
-	"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-	"<!DOCTYPE wap-provisioningdoc PUBLIC \"-//WAPFORUM//DTD PROV 1.0//EN\" "
-	"\"http://www.wapforum.org/DTD/prov.dtd\">\n";
+#define PROLOG_TEXT \
+	"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n" \
+	"<!DOCTYPE wap-provisioningdoc PUBLIC \"-//WAPFORUM//DTD PROV 1.0//EN\" " \
+	"\"http://www.wapforum.org/DTD/prov.dtd\">\n"
+static const char prolog[] = PROLOG_TEXT;
+#ifndef __OPTIMIZE_SIZE__
+/* Speed only: the prolog and the head of the usual root, in one copy. */
+static const char prolog_root[] = PROLOG_TEXT "<wap-provisioningdoc";
+#endif
+#undef PROLOG_TEXT
 
 /* Indentation: two spaces per level, copied in blocks of 16 bytes. */
 static const char spaces[16] = {
@@ -243,8 +249,18 @@ static inline int copy_plain(uint8_t *d, const uint8_t *v, size_t n, unsigned m)
 	if (n >= 8) {
 #ifndef __OPTIMIZE_SIZE__
 		size_t i;
-		uint64_t x;
+		uint64_t x, y;
 		/* (known UTF-8: the second test only for words not all ASCII) */
+		if (n <= 16) { /* two words, overlapping when n < 16 */
+			x = load8(v);
+			y = load8(v + n - 8);
+			if ((special8(x) | special8(y)) &&
+			    ((m & VU) || (special8_utf8(x) | special8_utf8(y))))
+				return 0;
+			memcpy(d, &x, 8);
+			memcpy(d + n - 8, &y, 8);
+			return 1;
+		}
 		for (i = 0; i + 8u < n; i += 8) {
 			x = load8(v + i);
 			if (special8(x) && ((m & VU) || special8_utf8(x)))
@@ -634,6 +650,25 @@ static omacp_err start_tag_m(omacp_xml_writer *w, const omacp_event *ev, unsigne
 	unsigned depth = w->depth_, e = (unsigned)ev->elem, prev = 0;
 	int close_prev;
 	uint8_t *d, *end = w->buf_ + sizeof w->buf_;
+#ifndef __OPTIMIZE_SIZE__
+	/* speed only: the first wap-provisioningdoc with a prolog, nothing
+	 * staged, room left as start_root() leaves it: the prolog (committed)
+	 * and the tag head (not yet) at once, as start_root() and head_at()
+	 * write them */
+	if (depth == 0 && e == OMACP_ELEM_DOC && !w->started_ && !w->open_ && w->len_ == 0 &&
+	    !(w->flags_ & OMACP_XML_NO_PROLOG) &&
+	    sizeof prolog - 1 + HEAD_ROOM <= sizeof w->buf_) {
+		w->started_ = 1;
+		memcpy(w->buf_, prolog_root, sizeof prolog_root - 1);
+		w->len_ = sizeof prolog - 1;
+		if (ev->n_attrs && !a)
+			return w->err_ = OMACP_E_ARG;
+		d = w->buf_ + (sizeof prolog_root - 1);
+		close_prev = 0;
+		push(w, 0, e);
+		goto attrs;
+	}
+#endif
 	if (depth == 0 && start_root(w) != OMACP_OK)
 		return w->err_;
 	if (depth > OMACP_MAX_DEPTH)
@@ -644,6 +679,9 @@ static omacp_err start_tag_m(omacp_xml_writer *w, const omacp_event *ev, unsigne
 	close_prev = w->open_;
 	d = head_at(w->buf_ + w->len_, close_prev, depth, 0, e);
 	push(w, depth, e);
+#ifndef __OPTIMIZE_SIZE__
+attrs:
+#endif
 	for (ae = ev->n_attrs ? a + ev->n_attrs : a; a < ae; a++) { /* a may be NULL */
 		const uint8_t *np = a->name.ptr, *vp = a->value.ptr;
 		size_t nl = a->name.len, vl = a->value.len;

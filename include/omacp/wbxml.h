@@ -106,23 +106,25 @@ typedef struct omacp_wbxml_decoder {
 	uint8_t tbl_ascii_;    /* speed builds: the string table is all ASCII */
 	omacp_attr *attr_;     /* the attribute being decoded (attrs_[n_attrs_ - 1]) */
 	omacp_err err_;
+	uint32_t mb_;          /* mb_u_int32 being read */
 	omacp_wbxml_header hdr_;
 	size_t off_;           /* offset of the next byte */
 	size_t tok_off_;       /* offset of the token being decoded */
 	size_t n_attrs_;
 	size_t val_len_;       /* bytes of the value area used */
-	uint8_t *work_;        /* the value area once a string table is copied */
-	size_t work_len_;
 	const uint8_t *tbl_;   /* the string table: in the workspace or the input */
-	omacp_event_fn fn_;
-	void *user_;
-	uint32_t mb_;          /* mb_u_int32 being read */
-	size_t remaining_;     /* OPAQUE bytes still to read */
 	size_t strtbl_got_;
 	size_t err_off_;
-	int err_token_;
+	/* (the fields above are zeroed by omacp_wbxml_decoder_init, the ones
+	 * from fn_ on are set there or written before they are read) */
+	omacp_event_fn fn_;
+	void *user_;
+	uint8_t *work_;        /* the value area once a string table is copied */
+	size_t work_len_;
 	unsigned flags_;
+	int err_token_;
 	uint32_t pubidx_;      /* public id string index (public id 0) */
+	size_t remaining_;     /* OPAQUE bytes still to read */
 	/* element and offset of each open level, and of the one being opened */
 	uint8_t open_[OMACP_MAX_DEPTH + 1];
 	size_t open_off_[OMACP_MAX_DEPTH + 1];
