@@ -260,11 +260,8 @@ omacp_err omacp_wbxml_decode_doc(const uint8_t *p, size_t n, unsigned flags,
 
 	/* ---- between tags */
 	for (;;) {
-		if (q == end) {
-			tok = end;
-			e = OMACP_E_TRUNCATED;
-			goto fail;
-		}
+		if (q == end)
+			goto truncated;
 		tok = q;
 		c = *q++;
 		if ((c & 0x3F) >= 0x05) {
@@ -272,23 +269,17 @@ omacp_err omacp_wbxml_decode_doc(const uint8_t *p, size_t n, unsigned flags,
 		} else {
 			switch (c) { /* global tokens */
 			case OMACP__WB_SWITCH_PAGE:
-				if (q == end) {
-					tok = end;
-					e = OMACP_E_TRUNCATED;
-					goto fail;
-				}
+				if (q == end)
+					goto truncated;
 				tpage = page_index(*q++);
 				if (tpage > 2) {
 					tok = q - 1;
-					e = OMACP_E_WBXML_TOKEN;
-					goto fail;
+					goto bad_token;
 				}
 				continue;
 			case OMACP__WB_END:
-				if (cur == NULL) {
-					e = OMACP_E_WBXML_STRUCTURE;
-					goto fail;
-				}
+				if (cur == NULL)
+					goto structure;
 				last = cur;
 				cur = cur->parent;
 				depth--;
@@ -309,22 +300,17 @@ omacp_err omacp_wbxml_decode_doc(const uint8_t *p, size_t n, unsigned flags,
 			case OMACP__WB_STR_I:
 			case OMACP__WB_STR_T:
 			case OMACP__WB_OPAQUE:
-				e = OMACP_E_WBXML_STRUCTURE;
-				goto fail;
+				goto structure;
 			default: /* EXT_*, PI */
-				e = OMACP_E_WBXML_TOKEN;
-				goto fail;
+				goto bad_token;
 			}
 		}
 
 		/* ---- tag c opens elem: the node at the bottom */
-		if (elem == OMACP_ELEM_NONE) {
-			e = OMACP_E_WBXML_TOKEN;
-			goto fail;
-		}
+		if (elem == OMACP_ELEM_NONE)
+			goto bad_token;
 		if ((elem == OMACP_ELEM_DOC) == (cur != NULL)) { /* root first, once */
-			e = OMACP_E_WBXML_STRUCTURE;
-			goto fail;
+			goto structure;
 		}
 		if (depth > OMACP_MAX_DEPTH) {
 			e = OMACP_E_WBXML_DEPTH;
@@ -345,11 +331,8 @@ omacp_err omacp_wbxml_decode_doc(const uint8_t *p, size_t n, unsigned flags,
 		/* ---- its attribute list */
 		if (c & 0x80) {
 			for (;;) {
-				if (q == end) {
-					tok = end;
-					e = OMACP_E_TRUNCATED;
-					goto fail;
-				}
+				if (q == end)
+					goto truncated;
 				tok = q;
 				k = *q++;
 				if ((k & 0x3F) >= 0x05) {
@@ -357,48 +340,37 @@ omacp_err omacp_wbxml_decode_doc(const uint8_t *p, size_t n, unsigned flags,
 #ifndef __OPTIMIZE_SIZE__ /* speed: the strings resolved in one table */
 						const omacp__wbxml_startx *x;
 						k -= g[0];
-						if (k >= g[1] || (x = omacp__wbxml_startx_tab + k + g[2])->nlen == 0) {
-							e = OMACP_E_WBXML_TOKEN;
-							goto fail;
-						}
+						if (k >= g[1] || (x = omacp__wbxml_startx_tab + k + g[2])->nlen == 0)
+							goto bad_token;
 						sp = (const uint8_t *)omacp__wbxml_str + x->noff;
 						sl = x->nlen;
 						pp = (const uint8_t *)omacp__wbxml_str + x->poff;
 						pl = x->plen;
 #else
 						k -= g[0];
-						if (k >= g[1] || (id = omacp__wbxml_start_name[k += g[2]]) == 0) {
-							e = OMACP_E_WBXML_TOKEN;
-							goto fail;
-						}
+						if (k >= g[1] || (id = omacp__wbxml_start_name[k += g[2]]) == 0)
+							goto bad_token;
 						sp = tstr(id, &sl);
 						pp = tstr(omacp__wbxml_start_pref[k], &pl);
 #endif
 						goto attr_open;
 					}
 					if (na == 0) { /* a value part outside an attribute */
-						e = OMACP_E_WBXML_STRUCTURE;
-						goto fail;
+						goto structure;
 					}
 					k -= g[3];
-					if (k >= g[4] || (id = omacp__wbxml_value[k + g[5]]) == 0) {
-						e = OMACP_E_WBXML_TOKEN;
-						goto fail;
-					}
+					if (k >= g[4] || (id = omacp__wbxml_value[k + g[5]]) == 0)
+						goto bad_token;
 					sp = tstr(id, &sl);
 					goto part;
 				}
 				switch (k) { /* global tokens */
 				case OMACP__WB_SWITCH_PAGE:
-					if (q == end) {
-						tok = end;
-						e = OMACP_E_TRUNCATED;
-						goto fail;
-					}
+					if (q == end)
+						goto truncated;
 					if ((k = page_index(*q++)) > 2) {
 						tok = q - 1;
-						e = OMACP_E_WBXML_TOKEN;
-						goto fail;
+						goto bad_token;
 					}
 					g = omacp__wbxml_pg[k];
 					continue;
@@ -416,10 +388,8 @@ omacp_err omacp_wbxml_decode_doc(const uint8_t *p, size_t n, unsigned flags,
 					pp = tstr(0, &pl);
 					goto attr_open;
 				case OMACP__WB_STR_I:
-					if (na == 0) {
-						e = OMACP_E_WBXML_STRUCTURE;
-						goto fail;
-					}
+					if (na == 0)
+						goto structure;
 					sp = q;
 					if ((sl = str_i(q, end, &bad)) == (size_t)-1) {
 						tok = bad;
@@ -431,18 +401,15 @@ omacp_err omacp_wbxml_decode_doc(const uint8_t *p, size_t n, unsigned flags,
 				case OMACP__WB_ENTITY:
 				case OMACP__WB_STR_T:
 				case OMACP__WB_OPAQUE:
-					if (na == 0) {
-						e = OMACP_E_WBXML_STRUCTURE;
-						goto fail;
-					}
+					if (na == 0)
+						goto structure;
 					if ((q = mb(q, end, &v, &e)), e != OMACP_OK) {
 						tok = q;
 						goto fail;
 					}
 					break;
 				default: /* EXT_*, PI, LITERAL_C/_A/_AC */
-					e = OMACP_E_WBXML_TOKEN;
-					goto fail;
+					goto bad_token;
 				}
 
 				/* ENTITY, STR_T or OPAQUE with its number v */
@@ -565,13 +532,21 @@ omacp_err omacp_wbxml_decode_doc(const uint8_t *p, size_t n, unsigned flags,
 done: /* the root ended */
 	if (q != end) {
 		tok = q;
-		e = OMACP_E_WBXML_STRUCTURE;
-		goto fail;
+		goto structure;
 	}
 	doc->root = (omacp_node *)(void *)base;
 	doc->n_nodes = n_nodes;
 	doc->bytes_used = work_len - (size_t)(hi - lo);
 	return OMACP_OK;
+truncated:
+	tok = end;
+	e = OMACP_E_TRUNCATED;
+	goto fail;
+bad_token:
+	e = OMACP_E_WBXML_TOKEN;
+	goto fail;
+structure:
+	e = OMACP_E_WBXML_STRUCTURE;
 fail:
 	eoff = (size_t)(tok - p);
 out:
