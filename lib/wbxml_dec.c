@@ -47,8 +47,6 @@ enum {
  * strings, string table or stable input), copied to the value area. */
 enum { V_NONE, V_STATIC, V_COPIED };
 
-static const char prov_pubid[] = "-//WAPFORUM//DTD PROV 1.0//EN";
-
 #ifndef __OPTIMIZE_SIZE__
 /* Speed only: the consumer of a decoder given none (fn_ is never NULL, so
  * an event needs no test). */
@@ -312,18 +310,10 @@ static omacp_err part_static(omacp_wbxml_decoder *d, const uint8_t *p, size_t n)
 static omacp_err entity(omacp_wbxml_decoder *d, uint32_t cp)
 {
 	uint8_t b[4];
-	unsigned i = 4, top = 0x3F; /* top: what still fits in the lead byte */
+	unsigned i;
 	if (cp == 0 || (cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF)
 		return OMACP_E_WBXML_UTF8;
-	if (cp >= 0x80) {
-		do { /* continuation bytes, last first */
-			b[--i] = (uint8_t)(0x80 | (cp & 0x3F));
-			cp >>= 6;
-			top >>= 1;
-		} while (cp > top);
-		cp |= 0xFFu & ~(top << 1 | 1); /* length marker 110, 1110 or 11110 */
-	}
-	b[--i] = (uint8_t)cp;
+	i = omacp__utf8_put(cp, b);
 	return append(d, b + i, 4 - i);
 }
 
@@ -383,7 +373,7 @@ static omacp_err strtbl_done(omacp_wbxml_decoder *d)
 		d->tok_off_ = 1; /* public id errors: at the public id */
 		if (!s)
 			return OMACP_E_WBXML_STRTBL;
-		if (strcmp((const char *)s, prov_pubid) != 0) /* s ends in the table */
+		if (strcmp((const char *)s, OMACP__WB_PROV_PUBID) != 0) /* s ends in the table */
 			return OMACP_E_WBXML_PUBID;
 	}
 	d->hdr_done_ = 1;
@@ -456,19 +446,6 @@ static omacp_err mb_done(omacp_wbxml_decoder *d, uint32_t v)
 
 /* ------------------------------------------------------------- tokens */
 
-/* The element of tag token c (not a global one) on tag page index `page`,
- * or 0. */
-static unsigned tag_elem(unsigned c, unsigned page)
-{
-	unsigned t = c & 0x3F;
-	if (t - 0x20u <= 0x09u) /* Windows Mobile: pages 0, 200 */
-		return page != 1 ? t - 0x20u + OMACP_ELEM_CHARACTERISTIC_QUERY : 0;
-	/* wap-provisioningdoc: page 0; characteristic, parm: pages 0, 1 */
-	if (t - 0x05u <= 0x02u && page < 2u - (t == 0x05))
-		return t - 0x05u + OMACP_ELEM_DOC;
-	return 0;
-}
-
 /* An attribute token other than a global one. */
 static omacp_err attr_token(omacp_wbxml_decoder *d, unsigned c)
 {
@@ -500,7 +477,7 @@ static omacp_err token(omacp_wbxml_decoder *d, unsigned c)
 {
 	unsigned attr = d->st_; /* S_ATTR is 1 */
 	if ((c & 0x3F) >= 0x05)
-		return attr ? attr_token(d, c) : tag(d, tag_elem(c, d->page_[0]), c);
+		return attr ? attr_token(d, c) : tag(d, omacp__wbxml_tag_elem(c, d->page_[0]), c);
 	switch (c) { /* global tokens */
 	case OMACP__WB_SWITCH_PAGE:
 		d->st_ = S_PAGE;
@@ -539,8 +516,9 @@ static omacp_err token(omacp_wbxml_decoder *d, unsigned c)
 }
 
 #ifndef __OPTIMIZE_SIZE__
-/* Speed only: tag_elem(c, page) for c & 0x3F (as tag_elem: 0x05-0x07 on
- * pages 0 and 1, not 0x05 on page 1; 0x20-0x29 on pages 0 and 200). */
+/* Speed only: omacp__wbxml_tag_elem(c, page) as a table indexed by c & 0x3F
+ * (0x05-0x07 on pages 0 and 1, not 0x05 on page 1; 0x20-0x29 on pages 0
+ * and 200). */
 #define WM_TAGS_ \
 	[0x20] = OMACP_ELEM_CHARACTERISTIC_QUERY, [0x21] = OMACP_ELEM_CHARACTERISTIC_QUERY + 1, \
 	[0x22] = OMACP_ELEM_CHARACTERISTIC_QUERY + 2, [0x23] = OMACP_ELEM_CHARACTERISTIC_QUERY + 3, \
@@ -593,7 +571,7 @@ static size_t body(omacp_wbxml_decoder *d, const uint8_t *p, size_t i, size_t n)
 		c = p[i];
 		if ((c & 0x3F) >= 0x05) {
 			if (!attr) { /* a tag: tag() */
-				k = tag_tab[d->page_[0]][c & 0x3F]; /* tag_elem() */
+				k = tag_tab[d->page_[0]][c & 0x3F]; /* omacp__wbxml_tag_elem() */
 				if (k == OMACP_ELEM_NONE || (k == OMACP_ELEM_DOC) == d->root_seen_ ||
 				    depth > OMACP_MAX_DEPTH)
 					goto slow;
@@ -661,21 +639,7 @@ static size_t body(omacp_wbxml_decoder *d, const uint8_t *p, size_t i, size_t n)
 			/* an ASCII prefix here (bytes 0x01..0x7F), the rest by
 			 * omacp__utf8_scan (the state after ASCII is the
 			 * initial one) */
-			t = 0;
-			while (m - t >= sizeof(size_t)) {
-				size_t w;
-				memcpy(&w, s + t, sizeof w);
-				w = ((w - OMACP__ONES) | w) & OMACP__HIGHS;
-				if (w) {
-#if defined(__GNUC__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-					t += (size_t)__builtin_ctzll((unsigned long long)w) >> 3;
-#endif
-					break;
-				}
-				t += sizeof w;
-			}
-			while (t < m && (uint8_t)(s[t] - 1u) < 0x7Fu)
-				t++;
+			t = omacp__ascii_run(s, m);
 			if (t < m && s[t])
 				t += omacp__utf8_scan(st, s + t, m - t);
 			if (t == m || s[t] || st[0]) {
@@ -836,7 +800,7 @@ omacp_err omacp_wbxml_feed(omacp_wbxml_decoder *d, const uint8_t *p, size_t n)
 			break;
 		case S_PAGE:
 			/* code page index: 0, 1, 200 -> 0, 1, 2 */
-			pi = c <= 1 ? c : c == OMACP__WB_PAGE_WM ? 2u : 3u;
+			pi = omacp__wbxml_page_index(c);
 			d->st_ = d->sub_; /* S_TAG or S_ATTR */
 			d->page_[d->sub_] = (uint8_t)pi;
 			if (pi > 2)

@@ -32,8 +32,6 @@
  * strings, string table or input), parts concatenated at the arena top. */
 enum { V_NONE, V_STATIC, V_COPIED };
 
-static const char prov_pubid[] = "-//WAPFORUM//DTD PROV 1.0//EN";
-
 /* Token string k: its bytes, and its length in *len. */
 static inline const uint8_t *tstr(unsigned k, size_t *len)
 {
@@ -141,24 +139,6 @@ static inline size_t str_i(const uint8_t *q, const uint8_t *end, const uint8_t *
 	return k;
 }
 
-/* The element of tag token c (not a global one) on tag page index `page`,
- * or 0 (as the streaming decoder's tag_elem). */
-static inline unsigned tag_elem(unsigned c, unsigned page)
-{
-	unsigned t = c & 0x3F;
-	if (t - 0x20u <= 0x09u)
-		return page != 1 ? t - 0x20u + OMACP_ELEM_CHARACTERISTIC_QUERY : 0;
-	if (t - 0x05u <= 0x02u && page < 2u - (t == 0x05))
-		return t - 0x05u + OMACP_ELEM_DOC;
-	return 0;
-}
-
-/* Code page index of page byte c: 0, 1, 2 (page 200), 3 (unknown). */
-static inline unsigned page_index(unsigned c)
-{
-	return c <= 1 ? c : c == OMACP__WB_PAGE_WM ? 2u : 3u;
-}
-
 /* ------------------------------------------------------------ header */
 
 /* Version, public id, charset and string table of p[0..n): OMACP_OK with
@@ -207,8 +187,8 @@ static omacp_err header(const uint8_t *p, size_t n, unsigned flags,
 		*err_off = 1;
 		if (idx >= v || (z = memchr(q + idx, 0, v - idx)) == NULL)
 			return OMACP_E_WBXML_STRTBL;
-		if ((size_t)(z - (q + idx)) != sizeof prov_pubid - 1 ||
-		    memcmp(q + idx, prov_pubid, sizeof prov_pubid - 1) != 0)
+		if ((size_t)(z - (q + idx)) != sizeof OMACP__WB_PROV_PUBID - 1 ||
+		    memcmp(q + idx, OMACP__WB_PROV_PUBID, sizeof OMACP__WB_PROV_PUBID - 1) != 0)
 			return OMACP_E_WBXML_PUBID;
 	}
 	return OMACP_OK;
@@ -265,13 +245,13 @@ omacp_err omacp_wbxml_decode_doc(const uint8_t *p, size_t n, unsigned flags,
 		tok = q;
 		c = *q++;
 		if ((c & 0x3F) >= 0x05) {
-			elem = tag_elem(c, tpage);
+			elem = omacp__wbxml_tag_elem(c, tpage);
 		} else {
 			switch (c) { /* global tokens */
 			case OMACP__WB_SWITCH_PAGE:
 				if (q == end)
 					goto truncated;
-				tpage = page_index(*q++);
+				tpage = omacp__wbxml_page_index(*q++);
 				if (tpage > 2) {
 					tok = q - 1;
 					goto bad_token;
@@ -368,7 +348,7 @@ omacp_err omacp_wbxml_decode_doc(const uint8_t *p, size_t n, unsigned flags,
 				case OMACP__WB_SWITCH_PAGE:
 					if (q == end)
 						goto truncated;
-					if ((k = page_index(*q++)) > 2) {
+					if ((k = omacp__wbxml_page_index(*q++)) > 2) {
 						tok = q - 1;
 						goto bad_token;
 					}
@@ -421,16 +401,12 @@ omacp_err omacp_wbxml_decode_doc(const uint8_t *p, size_t n, unsigned flags,
 					goto part;
 				}
 				if (k == OMACP__WB_ENTITY) { /* code point v as UTF-8 */
-					static const uint8_t lead[4] = { 0x00, 0xC0, 0xE0, 0xF0 };
-					unsigned i = 4, m;
+					unsigned i;
 					if (v == 0 || (v >= 0xD800 && v <= 0xDFFF) || v > 0x10FFFF) {
 						e = OMACP_E_WBXML_UTF8;
 						goto fail;
 					}
-					m = v < 0x80 ? 0 : v < 0x800 ? 1 : v < 0x10000 ? 2 : 3;
-					for (; i > 4 - m; v >>= 6) /* continuation bytes, last first */
-						ent[--i] = (uint8_t)(0x80 | (v & 0x3F));
-					ent[--i] = (uint8_t)(lead[m] | v);
+					i = omacp__utf8_put(v, ent);
 					sp = ent + i;
 					sl = 4 - i;
 					goto copy;

@@ -21,6 +21,46 @@
 /* The code pages we know (tag and attribute space alike). */
 #define OMACP__WB_PAGE_WM 200u /* Windows Mobile 5+ (0xC8) */
 
+/* The public id of PROV, given as a string-table entry (public id 0). */
+#define OMACP__WB_PROV_PUBID "-//WAPFORUM//DTD PROV 1.0//EN"
+
+/* The element of tag token c (not a global one) on tag page index `page`
+ * (0: page 0, 1: page 1, 2: page 200), or OMACP_ELEM_NONE. */
+static inline unsigned omacp__wbxml_tag_elem(unsigned c, unsigned page)
+{
+	unsigned t = c & 0x3F;
+	if (t - 0x20u <= 0x09u) /* Windows Mobile: pages 0, 200 */
+		return page != 1 ? t - 0x20u + OMACP_ELEM_CHARACTERISTIC_QUERY : 0;
+	/* wap-provisioningdoc: page 0; characteristic, parm: pages 0, 1 */
+	if (t - 0x05u <= 0x02u && page < 2u - (t == 0x05))
+		return t - 0x05u + OMACP_ELEM_DOC;
+	return 0;
+}
+
+/* Code page index of a SWITCH_PAGE's page byte c: 0, 1, 2 (page 200), or 3
+ * (not a page we know). */
+static inline unsigned omacp__wbxml_page_index(unsigned c)
+{
+	return c <= 1 ? c : c == OMACP__WB_PAGE_WM ? 2u : 3u;
+}
+
+/* Code point cp (1..0x10FFFF, not a surrogate: the caller checks) as UTF-8
+ * in b[i..4); returns i. */
+static inline unsigned omacp__utf8_put(uint32_t cp, uint8_t b[4])
+{
+	unsigned i = 4, top = 0x3F; /* top: what still fits in the lead byte */
+	if (cp >= 0x80) {
+		do { /* continuation bytes, last first */
+			b[--i] = (uint8_t)(0x80 | (cp & 0x3F));
+			cp >>= 6;
+			top >>= 1;
+		} while (cp > top);
+		cp |= 0xFFu & ~(top << 1 | 1); /* length marker 110, 1110 or 11110 */
+	}
+	b[--i] = (uint8_t)cp;
+	return i;
+}
+
 /*
  * Token strings.  Every name, value prefix and value of the token tables is
  * one string, stored once: string k (1 <= k < OMACP__WB_NSTR) is
