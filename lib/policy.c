@@ -87,14 +87,7 @@ void omacp__line_vfmt(omacp__line *l, const char *f, va_list ap)
 {
 	while (*f != '\0') {
 		/* the format's own text is printable: copied as is */
-		size_t k = 0;
-#ifndef __OPTIMIZE_SIZE__
-		const char *pc = strchr(f, '%');   /* the C library's fast scan */
-		k = pc != NULL ? (size_t)(pc - f) : strlen(f);
-#else
-		while (f[k] != '\0' && f[k] != '%')
-			k++;
-#endif
+		size_t k = strcspn(f, "%");
 		line_raw(l, f, k);
 		f += k;
 		if (*f == '\0')
@@ -310,13 +303,9 @@ void omacp_policy_init(omacp_policy *p, omacp_profile profile,
 uint32_t omacp_policy_get(const omacp_policy *p, uint32_t id)
 {
 	uint32_t v;
-#ifndef __OPTIMIZE_SIZE__
-	/* speed builds: no call when the state sets no policy */
+	/* (no call when the state sets no policy: the usual case) */
 	if (p->state != NULL && p->state->n_policies != 0 &&
 	    omacp_state_policy_get(p->state, id, &v))
-#else
-	if (p->state != NULL && omacp_state_policy_get(p->state, id, &v))
-#endif
 		return v;
 	return omacp_policy_default(p->profile, id);
 }

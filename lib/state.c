@@ -200,16 +200,10 @@ static XINLINE uint32_t xfield(io *x, void *f, unsigned w)
 static XINLINE void xstr(io *x, char *s, size_t max, unsigned w, int empty_ok)
 {
 	size_t n = 0;
-#ifndef __OPTIMIZE_SIZE__
-	if (!x->load) {   /* speed builds: the C library's scan */
+	if (!x->load) {
 		const char *z = memchr(s, 0, max);
 		n = z != NULL ? (size_t)(z - s) : max;
 	}
-#else
-	if (!x->load)
-		while (n < max && s[n] != '\0')
-			n++;
-#endif
 	n = xint(x, (uint32_t)n, w);
 	if (x->err != OMACP_OK)
 		return;
