@@ -516,23 +516,6 @@ static omacp_err token(omacp_wbxml_decoder *d, unsigned c)
 }
 
 #ifndef __OPTIMIZE_SIZE__
-/* Speed only: omacp__wbxml_tag_elem(c, page) as a table indexed by c & 0x3F
- * (0x05-0x07 on pages 0 and 1, not 0x05 on page 1; 0x20-0x29 on pages 0
- * and 200). */
-#define WM_TAGS_ \
-	[0x20] = OMACP_ELEM_CHARACTERISTIC_QUERY, [0x21] = OMACP_ELEM_CHARACTERISTIC_QUERY + 1, \
-	[0x22] = OMACP_ELEM_CHARACTERISTIC_QUERY + 2, [0x23] = OMACP_ELEM_CHARACTERISTIC_QUERY + 3, \
-	[0x24] = OMACP_ELEM_CHARACTERISTIC_QUERY + 4, [0x25] = OMACP_ELEM_CHARACTERISTIC_QUERY + 5, \
-	[0x26] = OMACP_ELEM_CHARACTERISTIC_QUERY + 6, [0x27] = OMACP_ELEM_CHARACTERISTIC_QUERY + 7, \
-	[0x28] = OMACP_ELEM_CHARACTERISTIC_QUERY + 8, [0x29] = OMACP_ELEM_CHARACTERISTIC_QUERY + 9
-static const uint8_t tag_tab[3][64] = {
-	{ [0x05] = OMACP_ELEM_DOC, [0x06] = OMACP_ELEM_CHARACTERISTIC, [0x07] = OMACP_ELEM_PARM,
-	  WM_TAGS_ },
-	{ [0x06] = OMACP_ELEM_CHARACTERISTIC, [0x07] = OMACP_ELEM_PARM },
-	{ WM_TAGS_ },
-};
-#undef WM_TAGS_
-
 /* The event of open level k with the na attributes of attrs_ (emit()
  * without the decoder's n_attrs_). */
 static inline omacp_err emit_n(omacp_wbxml_decoder *d, omacp_event_kind kind,
@@ -563,15 +546,16 @@ static inline omacp_err emit_n(omacp_wbxml_decoder *d, omacp_event_kind kind,
 static size_t body(omacp_wbxml_decoder *d, const uint8_t *p, size_t i, size_t n)
 {
 	size_t base = d->off_ - i, na = d->n_attrs_, t;
-	unsigned attr = d->st_, depth = d->depth_, c, k, id;
-	const uint8_t *g, *s;
+	unsigned attr = d->st_, depth = d->depth_, c, k;
+	const uint8_t *s;
+	const omacp__wbxml_tokx *x;
 	omacp_err e = OMACP_OK;
 	while (i < n) {
 		t = i; /* the token's index */
 		c = p[i];
 		if ((c & 0x3F) >= 0x05) {
 			if (!attr) { /* a tag: tag() */
-				k = tag_tab[d->page_[0]][c & 0x3F]; /* omacp__wbxml_tag_elem() */
+				k = omacp__wbxml_tag_elem(c, d->page_[0]);
 				if (k == OMACP_ELEM_NONE || (k == OMACP_ELEM_DOC) == d->root_seen_ ||
 				    depth > OMACP_MAX_DEPTH)
 					goto slow;
@@ -587,12 +571,9 @@ static size_t body(omacp_wbxml_decoder *d, const uint8_t *p, size_t i, size_t n)
 				}
 				goto ready;
 			}
-			g = omacp__wbxml_pg[d->page_[1]];
+			x = &omacp__wbxml_tokx_pg[d->page_[1]][c];
 			if (c < 0x80) { /* attribute start: attr_token(), attr_open() */
-				const omacp__wbxml_startx *x;
-				k = c - g[0];
-				if (k >= g[1] || (x = omacp__wbxml_startx_tab + k + g[2])->nlen == 0 ||
-				    na == OMACP_MAX_ATTRS)
+				if (x->nlen == 0 || na == OMACP_MAX_ATTRS)
 					goto slow;
 				omacp_attr *a = d->attr_ = d->attrs_ + na++;
 				a->name.ptr = (const uint8_t *)omacp__wbxml_str + x->noff;
@@ -604,11 +585,10 @@ static size_t body(omacp_wbxml_decoder *d, const uint8_t *p, size_t i, size_t n)
 				continue;
 			}
 			/* a value token, the first part of a value: part_static() */
-			k = c - g[3];
-			if (!na || d->vmode_ != V_NONE || k >= g[4] ||
-			    (id = omacp__wbxml_value[k + g[5]]) == 0)
+			if (!na || d->vmode_ != V_NONE || x->nlen == 0)
 				goto slow;
-			d->attr_->value.ptr = tstr(id, &d->attr_->value.len);
+			d->attr_->value.ptr = (const uint8_t *)omacp__wbxml_str + x->noff;
+			d->attr_->value.len = x->nlen;
 			d->vmode_ = V_STATIC;
 			i++;
 			continue;

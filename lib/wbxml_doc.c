@@ -11,12 +11,12 @@
  * built of several parts grow down from the end (hi: the end of the free
  * bytes).  A name or value that is one token, one string-table entry or one
  * inline string is a slice of the token tables or of the input.  The
- * element being opened (nd) is written at the bottom as its tokens arrive
- * and joins the tree only when its attribute list is complete.  When
+ * element being opened (nd) joins the tree at once (a failure leaves no
+ * tree at all) and gets its attributes at the bottom as they arrive.  When
  * something of it does not fit, nd becomes NULL and the free space is
- * closed (lo = hi), and the NOMEM is reported then, where the builder would
- * have reported it, so that a decoding error in the rest of the attribute
- * list still takes precedence.
+ * closed (lo = hi); the NOMEM is reported when the attribute list is
+ * complete, where the builder would have reported it, so that a decoding
+ * error in the rest of the list still takes precedence.
  *
  * The body is two loops, one per decoder state (between tags; in an
  * attribute list), so that each keeps only its own variables live.
@@ -207,13 +207,17 @@ omacp_err omacp_wbxml_decode_doc(const uint8_t *p, size_t n, unsigned flags,
 	omacp_slice tbl = { NULL, 0 }, ts; /* the string table; a reference into it */
 	const uint8_t *sp, *pp;         /* a name or value part: sp[0..sl); */
 	size_t sl, pl;                  /* a value prefix: pp[0..pl) */
-	const uint8_t *g = omacp__wbxml_pg[0]; /* attribute code page */
+#ifndef __OPTIMIZE_SIZE__ /* the attribute code page */
+	const omacp__wbxml_tokx *gx = omacp__wbxml_tokx_pg[0];
+#else
+	const uint8_t *g = omacp__wbxml_pg[0];
+#endif
 	uint8_t *base, *lo, *hi;
 	omacp_node *nd = NULL, *cur = NULL, *last = NULL;
 	omacp_attr *a = NULL, spare;
 	uint8_t ent[4];                 /* an ENTITY's UTF-8 */
 	size_t n_nodes = 0, mis, pad, eoff, k;
-	unsigned depth = 0, tpage = 0, na = 0, vmode = V_NONE, c, elem, id;
+	unsigned depth = 0, tpage = 0, na = 0, vmode = V_NONE, c, elem;
 	int ascii = 0;                  /* the string table holds only ASCII */
 	uint32_t v;
 	omacp_err e;
@@ -303,10 +307,18 @@ omacp_err omacp_wbxml_decode_doc(const uint8_t *p, size_t n, unsigned flags,
 			nd->elem = (uint8_t)elem;
 			nd->depth = (uint8_t)depth;
 			nd->offset = (size_t)(tok - p);
+			nd->parent = cur;
+			nd->first = NULL;
+			nd->next = NULL;
+			if (last != NULL)
+				last->next = nd;
+			else if (cur != NULL)
+				cur->first = nd;
 		} else {
 			nd = NULL;
 			lo = hi;
 		}
+		n_nodes++;
 
 		/* ---- its attribute list */
 		if (c & 0x80) {
@@ -315,24 +327,35 @@ omacp_err omacp_wbxml_decode_doc(const uint8_t *p, size_t n, unsigned flags,
 					goto truncated;
 				tok = q;
 				k = *q++;
-				if ((k & 0x3F) >= 0x05) {
+#ifndef __OPTIMIZE_SIZE__ /* speed: a token's strings resolved at once */
+				if (gx[k].nlen != 0) {
+					sp = (const uint8_t *)omacp__wbxml_str + gx[k].noff;
+					sl = gx[k].nlen;
 					if (k < 0x80) { /* attribute start */
-#ifndef __OPTIMIZE_SIZE__ /* speed: the strings resolved in one table */
-						const omacp__wbxml_startx *x;
-						k -= g[0];
-						if (k >= g[1] || (x = omacp__wbxml_startx_tab + k + g[2])->nlen == 0)
-							goto bad_token;
-						sp = (const uint8_t *)omacp__wbxml_str + x->noff;
-						sl = x->nlen;
-						pp = (const uint8_t *)omacp__wbxml_str + x->poff;
-						pl = x->plen;
+						pp = (const uint8_t *)omacp__wbxml_str + gx[k].poff;
+						pl = gx[k].plen;
+						goto attr_open;
+					}
+					if (na == 0) /* a value part outside an attribute */
+						goto structure;
+					goto part;
+				}
+				if (k == OMACP__WB_END) /* the usual end of the list */
+					goto ready;
+				if ((k & 0x3F) >= 0x05) { /* not a token of this page */
+					if (k >= 0x80 && na == 0) /* a value outside an attribute */
+						goto structure;
+					goto bad_token;
+				}
 #else
+				if ((k & 0x3F) >= 0x05) {
+					unsigned id;
+					if (k < 0x80) { /* attribute start */
 						k -= g[0];
 						if (k >= g[1] || (id = omacp__wbxml_start_name[k += g[2]]) == 0)
 							goto bad_token;
 						sp = tstr(id, &sl);
 						pp = tstr(omacp__wbxml_start_pref[k], &pl);
-#endif
 						goto attr_open;
 					}
 					if (na == 0) { /* a value part outside an attribute */
@@ -344,6 +367,7 @@ omacp_err omacp_wbxml_decode_doc(const uint8_t *p, size_t n, unsigned flags,
 					sp = tstr(id, &sl);
 					goto part;
 				}
+#endif
 				switch (k) { /* global tokens */
 				case OMACP__WB_SWITCH_PAGE:
 					if (q == end)
@@ -352,7 +376,11 @@ omacp_err omacp_wbxml_decode_doc(const uint8_t *p, size_t n, unsigned flags,
 						tok = q - 1;
 						goto bad_token;
 					}
+#ifndef __OPTIMIZE_SIZE__
+					gx = omacp__wbxml_tokx_pg[k];
+#else
 					g = omacp__wbxml_pg[k];
+#endif
 					continue;
 				case OMACP__WB_END:
 					goto ready;
@@ -479,26 +507,22 @@ omacp_err omacp_wbxml_decode_doc(const uint8_t *p, size_t n, unsigned flags,
 			}
 		}
 
-	ready: /* the attribute list is complete: the element joins the tree */
+	ready: /* the attribute list is complete */
 		if (nd == NULL) {
 			e = OMACP_E_NOMEM;
 			goto fail;
 		}
 		nd->n_attrs = (uint16_t)na;
 		nd->attrs = na ? (const omacp_attr *)(nd + 1) : NULL;
-		nd->parent = cur;
-		nd->first = NULL;
-		nd->next = NULL;
-		if (last != NULL)
-			last->next = nd;
-		else if (cur != NULL)
-			cur->first = nd;
-		n_nodes++;
-		if (c & 0x40) { /* content follows */
+		/* the depth, the tag byte and the parent from the node: the
+		 * list's loop need not keep them */
+		depth = nd->depth;
+		if (p[nd->offset] & 0x40) { /* content follows */
 			cur = nd;
 			last = NULL;
 			depth++;
 		} else {
+			cur = nd->parent;
 			last = nd;
 			if (cur == NULL) /* an empty root */
 				goto done;

@@ -24,10 +24,18 @@
 /* The public id of PROV, given as a string-table entry (public id 0). */
 #define OMACP__WB_PROV_PUBID "-//WAPFORUM//DTD PROV 1.0//EN"
 
+#ifndef __OPTIMIZE_SIZE__
+/* Speed builds: omacp__wbxml_tag_elem() as a table [page][c & 0x3F]. */
+extern const uint8_t omacp__wbxml_tag_tab[3][64];
+#endif
+
 /* The element of tag token c (not a global one) on tag page index `page`
  * (0: page 0, 1: page 1, 2: page 200), or OMACP_ELEM_NONE. */
 static inline unsigned omacp__wbxml_tag_elem(unsigned c, unsigned page)
 {
+#ifndef __OPTIMIZE_SIZE__
+	return omacp__wbxml_tag_tab[page][c & 0x3F];
+#else
 	unsigned t = c & 0x3F;
 	if (t - 0x20u <= 0x09u) /* Windows Mobile: pages 0, 200 */
 		return page != 1 ? t - 0x20u + OMACP_ELEM_CHARACTERISTIC_QUERY : 0;
@@ -35,6 +43,7 @@ static inline unsigned omacp__wbxml_tag_elem(unsigned c, unsigned page)
 	if (t - 0x05u <= 0x02u && page < 2u - (t == 0x05))
 		return t - 0x05u + OMACP_ELEM_DOC;
 	return 0;
+#endif
 }
 
 /* Code page index of a SWITCH_PAGE's page byte c: 0, 1, 2 (page 200), or 3
@@ -99,15 +108,18 @@ int omacp__wbxml_start_tok(unsigned name, unsigned pref, unsigned *page);
 int omacp__wbxml_value_tok(unsigned val, unsigned *page);
 
 #ifndef __OPTIMIZE_SIZE__
-/* Speed builds: attribute-start token k (as indexed in
- * omacp__wbxml_start_name) with its strings resolved: name and value
- * prefix at omacp__wbxml_str + noff / poff, nlen / plen bytes (nlen 0:
- * unassigned; plen 0: no prefix). */
-typedef struct omacp__wbxml_startx {
+/* Speed builds: token t of attribute page index pi (0: page 0, 1: page 1,
+ * 2: page 200) as omacp__wbxml_tokx_pg[pi][t], its strings resolved.  An
+ * attribute-start token (t < 0x80) has its name at omacp__wbxml_str + noff,
+ * nlen bytes, and its value prefix at omacp__wbxml_str + poff, plen bytes
+ * (plen 0: none); a value token (t >= 0x80) its value at noff, nlen bytes.
+ * nlen is 0 for every token that is neither on that page (global tokens
+ * included). */
+typedef struct omacp__wbxml_tokx {
 	uint16_t noff, poff;
 	uint8_t nlen, plen;
-} omacp__wbxml_startx;
-extern const omacp__wbxml_startx omacp__wbxml_startx_tab[];
+} omacp__wbxml_tokx;
+extern const omacp__wbxml_tokx omacp__wbxml_tokx_pg[3][256];
 #endif
 
 /* Tag token and tag page of element e (0 when e has none). */

@@ -525,7 +525,7 @@ const uint8_t omacp__wbxml_start_pref[NSTART] = {
 
 #ifndef __OPTIMIZE_SIZE__
 /* Speed only: each string's offset and length as constants, and the
- * attribute-start tables with them resolved (omacp__wbxml_startx). */
+ * attribute-space token tables with them resolved (omacp__wbxml_tokx). */
 enum {
 	OFF_0 = 0, LEN_0 = 0, /* prefix 0: the empty string */
 #define X(id, s) OFF_##id = offsetof(struct str_layout, id), LEN_##id = sizeof s - 1,
@@ -541,15 +541,21 @@ struct omacp__wbxml_nonempty {
 #undef X
 };
 
-const omacp__wbxml_startx omacp__wbxml_startx_tab[NSTART] = {
-#define X(t, n, p) [(t) - S0_FIRST] = { OFF_##n, OFF_##p, LEN_##n, LEN_##p },
+const omacp__wbxml_tokx omacp__wbxml_tokx_pg[3][256] = {
+#define X(t, n, p) [0][t] = { OFF_##n, OFF_##p, LEN_##n, LEN_##p },
 	START0(X)
 #undef X
-#define X(t, n, p) [S1_BASE + (t) - S1_FIRST] = { OFF_##n, OFF_##p, LEN_##n, LEN_##p },
+#define X(t, n, p) [1][t] = { OFF_##n, OFF_##p, LEN_##n, LEN_##p },
 	START1(X)
 #undef X
-#define X(t, n, p) [SW_BASE + (t) - SW_FIRST] = { OFF_##n, OFF_##p, LEN_##n, LEN_##p },
+#define X(t, n, p) [2][t] = { OFF_##n, OFF_##p, LEN_##n, LEN_##p },
 	STARTW(X)
+#undef X
+#define X(t, s) [0][t] = { OFF_##s, 0, LEN_##s, 0 },
+	VALUE0(X)
+#undef X
+#define X(t, s) [1][t] = { OFF_##s, 0, LEN_##s, 0 },
+	VALUE1(X)
 #undef X
 };
 #endif
@@ -562,6 +568,22 @@ const uint8_t omacp__wbxml_value[NVALUE] = {
 	VALUE1(X)
 #undef X
 };
+
+#ifndef __OPTIMIZE_SIZE__
+#define WM_TAGS_ \
+	[0x20] = OMACP_ELEM_CHARACTERISTIC_QUERY, [0x21] = OMACP_ELEM_CHARACTERISTIC_QUERY + 1, \
+	[0x22] = OMACP_ELEM_CHARACTERISTIC_QUERY + 2, [0x23] = OMACP_ELEM_CHARACTERISTIC_QUERY + 3, \
+	[0x24] = OMACP_ELEM_CHARACTERISTIC_QUERY + 4, [0x25] = OMACP_ELEM_CHARACTERISTIC_QUERY + 5, \
+	[0x26] = OMACP_ELEM_CHARACTERISTIC_QUERY + 6, [0x27] = OMACP_ELEM_CHARACTERISTIC_QUERY + 7, \
+	[0x28] = OMACP_ELEM_CHARACTERISTIC_QUERY + 8, [0x29] = OMACP_ELEM_CHARACTERISTIC_QUERY + 9
+const uint8_t omacp__wbxml_tag_tab[3][64] = {
+	{ [0x05] = OMACP_ELEM_DOC, [0x06] = OMACP_ELEM_CHARACTERISTIC, [0x07] = OMACP_ELEM_PARM,
+	  WM_TAGS_ },
+	{ [0x06] = OMACP_ELEM_CHARACTERISTIC, [0x07] = OMACP_ELEM_PARM },
+	{ WM_TAGS_ },
+};
+#undef WM_TAGS_
+#endif
 
 const uint8_t omacp__wbxml_pg[3][6] = {
 	{ S0_FIRST, S0_N, 0, V0_FIRST, V0_N, 0 },
