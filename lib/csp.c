@@ -1187,7 +1187,6 @@ omacp_err omacp__cm_call(omacp_cm_run *r, const omacp_csp *csp,
                          const omacp_node *item, unsigned i, int ph)
 {
 	omacp_csp_call c;
-	omacp__line l;
 	omacp_err e, (*fn)(void *, omacp_csp_call *);
 	if (item->elem == OMACP_ELEM_CHARACTERISTIC_QUERY || csp->ops == NULL)
 		return OMACP_OK;
@@ -1219,14 +1218,16 @@ omacp_err omacp__cm_call(omacp_cm_run *r, const omacp_csp *csp,
 		}
 		return OMACP_OK;
 	}
-	omacp__line_init(&l, r->res->reason, sizeof r->res->reason);
-	omacp__line_fmt(&l, "rejected: %m: ", *TYPE(item));
+	/* the reason in one go: "rejected: TYPE: " then desc or the error */
 	if (c.desc[0] != '\0')
-		omacp__line_fmt(&l, "%s", c.desc);
+		omacp__fmt(r->res->reason, sizeof r->res->reason,
+		           "rejected: %m: %s (roles %x)", *TYPE(item), c.desc,
+		           r->roles);
 	else
-		omacp__line_fmt(&l, "%s failed with error %d",
-		                ph == PH_VALIDATE ? "validate" : "apply", (int)e);
-	omacp__line_fmt(&l, " (roles %x)", r->roles);
+		omacp__fmt(r->res->reason, sizeof r->res->reason,
+		           "rejected: %m: %s failed with error %d (roles %x)",
+		           *TYPE(item), ph == PH_VALIDATE ? "validate" : "apply",
+		           (int)e, r->roles);
 	if (c.policy_id != 0)
 		r->res->policy = c.policy_id;
 	r->bad = c.err_node != NULL ? c.err_node : item;

@@ -15,19 +15,21 @@ void omacp__line_init(omacp__line *l, char *buf, size_t cap)
 		buf[0] = '\0';
 }
 
-/* Append n bytes as they are (the caller knows they are printable). */
-static void line_raw(omacp__line *l, const char *s, size_t n)
+#ifndef __OPTIMIZE_SIZE__
+static uint32_t load4(const char *s)
 {
-	if (l->cap == 0 || n == 0)   /* s may be NULL when n is 0 */
-		return;
-	if (n > l->cap - 1 - l->len)
-		n = l->cap - 1 - l->len;
-	memcpy(l->p + l->len, s, n);
-	l->len += n;
-	l->p[l->len] = '\0';
+	uint32_t w;
+	memcpy(&w, s, 4);
+	return w;
 }
 
-#ifndef __OPTIMIZE_SIZE__
+static uint64_t load8(const char *s)
+{
+	uint64_t w;
+	memcpy(&w, s, 8);
+	return w;
+}
+
 /* Speed builds: 1 when the 8 bytes of w are all in 0x20..0x7E.  A byte
  * below 0x20 borrows into its top bit, one from 0x7F up carries into it or
  * has it set; either shows in some top bit (not always its own). */
@@ -36,90 +38,224 @@ static int printable8(uint64_t w)
 	const uint64_t ones = 0x0101010101010101u, tops = ones << 7;
 	return ((((w - ones * 0x20u) & ~w) | ((w + ones) | w)) & tops) == 0;
 }
+
+/* Speed builds: copy n bytes to d (no overlap) by fixed-size moves, the
+ * last one overlapping the one before instead of a byte tail. */
+static void put_bytes(char *d, const char *s, size_t n)
+{
+	if (n >= 8) {
+		size_t i;
+		for (i = 0; i + 8u < n; i += 8u)
+			memcpy(d + i, s + i, 8);
+		memcpy(d + n - 8u, s + n - 8u, 8);
+	} else if (n >= 4) {
+		memcpy(d, s, 4);
+		memcpy(d + n - 4u, s + n - 4u, 4);
+	} else if (n > 0) {   /* 0, n / 2 and n - 1 cover n = 1..3 */
+		d[0] = s[0];
+		d[n / 2u] = s[n / 2u];
+		d[n - 1u] = s[n - 1u];
+	}
+}
 #endif
+
+/* Copy n bytes to d, every byte outside 0x20..0x7E as '?'. */
+static void put_text(char *d, const char *s, size_t n)
+{
+	size_t i = 0;
+#ifndef __OPTIMIZE_SIZE__
+	/* Speed builds: whole words while they need no '?', the last one
+	 * overlapping (4..7 bytes: two overlapping halves) */
+	if (n - 4u < 4u) {
+		uint64_t w = (uint64_t)load4(s) << 32 | load4(s + n - 4u);
+		if (printable8(w)) {
+			memcpy(d, s, 4);
+			memcpy(d + n - 4u, s + n - 4u, 4);
+			return;
+		}
+	}
+	while (n - i >= 8u) {
+		uint64_t w = load8(s + i);
+		if (!printable8(w))
+			break;
+		memcpy(d + i, &w, 8);
+		if (n - i == 8u)
+			return;
+		i = n - i >= 16u ? i + 8u : n - 8u;
+	}
+#endif
+	for (; i < n; i++)
+		d[i] = (uint8_t)s[i] - 0x20u < 0x5Fu ? s[i] : '?';
+}
+
+/* Speed builds inline the writers into the formatter, which works on a
+ * local copy of the line that the compiler keeps in registers. */
+#if !defined(__OPTIMIZE_SIZE__) && defined(__GNUC__)
+#define HOT __attribute__((always_inline)) inline
+#else
+#define HOT
+#endif
+
+/* Append n bytes, clipped to the room left; the line stays terminated.
+ * raw: the library's own printable text, which the filter would leave as
+ * it is (speed builds copy it without looking). */
+static HOT void put(omacp__line *l, const char *s, size_t n, int raw)
+{
+	char *d;
+	if (l->cap == 0)
+		return;
+	d = l->p + l->len;
+	if (n > l->cap - 1u - l->len)
+		n = l->cap - 1u - l->len;
+#ifndef __OPTIMIZE_SIZE__
+	if (raw)
+		put_bytes(d, s, n);
+	else
+#else
+	(void)raw;
+#endif
+		put_text(d, s, n);
+	l->len += n;
+	d[n] = '\0';
+}
+
+/* Append v in decimal (base 10) or hex digits (16). */
+static HOT void put_num(omacp__line *l, uint32_t v, unsigned base)
+{
+	char d[12], *s = d + sizeof d;
+#ifndef __OPTIMIZE_SIZE__
+	/* Speed builds: two decimal digits per division, hex by shifts */
+	static const char pairs[201] =
+		"00010203040506070809101112131415161718192021222324252627282930313233"
+		"34353637383940414243444546474849505152535455565758596061626364656667"
+		"6869707172737475767778798081828384858687888990919293949596979899";
+	if (base == 10u) {
+		for (; v >= 100u; v /= 100u) {
+			s -= 2;
+			memcpy(s, pairs + 2u * (v % 100u), 2);
+		}
+		if (v >= 10u) {
+			s -= 2;
+			memcpy(s, pairs + 2u * v, 2);
+		} else {
+			*--s = (char)('0' + v);
+		}
+		put(l, s, (size_t)(d + sizeof d - s), 1);
+		return;
+	}
+	for (; v >= 16u; v >>= 4)
+		*--s = "0123456789ABCDEF"[v & 15u];
+	*--s = "0123456789ABCDEF"[v];
+	*--s = 'x';   /* the "0x" of put_hex */
+	*--s = '0';
+	put(l, s, (size_t)(d + sizeof d - s), 1);
+	return;
+#endif
+	do {
+		*--s = "0123456789ABCDEF"[v % base];
+		v /= base;
+	} while (v != 0);
+	put(l, s, (size_t)(d + sizeof d - s), 1);
+}
+
+/* The next '%' of [f, e), or e. */
+static const char *next_pct(const char *f, const char *e)
+{
+#if !defined(__OPTIMIZE_SIZE__) && defined(__GNUC__) && \
+    defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	/* Speed builds: 8 bytes at a time; the lowest flagged byte of the
+	 * zero-byte test is exact (false flags only sit above a real one). */
+	const uint64_t ones = 0x0101010101010101u;
+	for (; e - f >= 8; f += 8) {
+		uint64_t x = load8(f) ^ (ones * (uint8_t)'%');
+		uint64_t m = (x - ones) & ~x & (ones << 7);
+		if (m != 0)
+			return f + (__builtin_ctzll((unsigned long long)m) >> 3);
+	}
+#endif
+	while (f < e && *f != '%')
+		f++;
+	return f;
+}
 
 void omacp__line_mem(omacp__line *l, const void *s, size_t n)
 {
-	size_t i = l->len;
-	line_raw(l, (const char *)s, n);
-#ifndef __OPTIMIZE_SIZE__
-	/* skip whole words that need no '?' */
-	for (; l->len - i >= 8u; i += 8u) {
-		uint64_t w;
-		memcpy(&w, l->p + i, 8);
-		if (!printable8(w))
-			break;
-	}
-#endif
-	for (; i < l->len; i++)
-		if ((uint8_t)l->p[i] - 0x20u >= 0x5Fu)
-			l->p[i] = '?';
+	put(l, (const char *)s, n, 0);
+}
+
+static HOT void put_str(omacp__line *l, const char *s)
+{
+	put(l, s, strlen(s), 0);
 }
 
 void omacp__line_str(omacp__line *l, const char *s)
 {
-	omacp__line_mem(l, s, strlen(s));
-}
-
-static void line_num(omacp__line *l, uint32_t v, unsigned base)
-{
-	char d[10];
-	size_t i = sizeof d;
-	do {
-		d[--i] = "0123456789ABCDEF"[v % base];
-		v /= base;
-	} while (v != 0);
-	line_raw(l, d + i, sizeof d - i);
+	put_str(l, s);
 }
 
 void omacp__line_dec(omacp__line *l, uint32_t v)
 {
-	line_num(l, v, 10);
+	put_num(l, v, 10);
+}
+
+static HOT void put_hex(omacp__line *l, uint32_t v)
+{
+#ifdef __OPTIMIZE_SIZE__
+	put(l, "0x", 2, 1);   /* (speed builds: put_num writes it) */
+#endif
+	put_num(l, v, 16);
 }
 
 void omacp__line_hex(omacp__line *l, uint32_t v)
 {
-	line_raw(l, "0x", 2);
-	line_num(l, v, 16);
+	put_hex(l, v);
 }
 
-void omacp__line_vfmt(omacp__line *l, const char *f, va_list ap)
+void omacp__line_vfmt(omacp__line *line, const char *f, va_list ap)
 {
-	while (*f != '\0') {
+#ifndef __OPTIMIZE_SIZE__
+	omacp__line copy = *line, *l = &copy;   /* (see HOT) */
+#else
+	omacp__line *l = line;
+#endif
+	const char *e = f + strlen(f);
+	for (;;) {
 		/* the format's own text is printable: copied as is */
-		size_t k = strcspn(f, "%");
-		line_raw(l, f, k);
-		f += k;
-		if (*f == '\0')
+		const char *q = next_pct(f, e);
+		put(l, f, (size_t)(q - f), 1);
+		if (q == e)
 			break;
-		switch (f[1]) {
+		switch (q[1]) {
 		case 's':
-			omacp__line_str(l, va_arg(ap, const char *));
+			put_str(l, va_arg(ap, const char *));
 			break;
 		case 'm': {
 			omacp_slice m = va_arg(ap, omacp_slice);
-			omacp__line_mem(l, m.ptr, m.len);
+			put(l, (const char *)m.ptr, m.len, 0);
 			break;
 		}
 		case 'd': {
 			int v = va_arg(ap, int);
 			uint32_t u = (uint32_t)v;
 			if (v < 0) {
-				line_raw(l, "-", 1);
+				put(l, "-", 1, 1);
 				u = 0u - u;
 			}
-			line_num(l, u, 10);
+			put_num(l, u, 10);
 			break;
 		}
 		case 'x':
-			omacp__line_hex(l, va_arg(ap, uint32_t));
+			put_hex(l, va_arg(ap, uint32_t));
 			break;
 		default: /* 'u' */
-			line_num(l, va_arg(ap, uint32_t), 10);
+			put_num(l, va_arg(ap, uint32_t), 10);
 			break;
 		}
-		f += 2;
+		f = q + 2;
 	}
+#ifndef __OPTIMIZE_SIZE__
+	*line = copy;
+#endif
 }
 
 void omacp__line_fmt(omacp__line *l, const char *fmt, ...)
@@ -492,17 +628,15 @@ static const struct {
 	{ "USERNETWPIN", 11 }, { "USERPINMAC", 10 }, { "invalid-SEC", 11 },
 };
 
-#define LINE_LIT(l, lit) line_raw(l, lit, sizeof lit - 1u)
-
 void omacp__verdict_head(omacp__line *l, char *buf, size_t cap,
                          const char *verdict, int sec, const char *from)
 {
 	unsigned k = (sec >= -1 && sec <= 3) ? (unsigned)(sec + 1) : 5u;
 	omacp__line_init(l, buf, cap);
-	line_raw(l, verdict, strlen(verdict));   /* the library's own word */
-	LINE_LIT(l, ": ");
-	line_raw(l, sec_names[k].s, sec_names[k].n);
-	LINE_LIT(l, " message from ");
+	put(l, verdict, strlen(verdict), 1);   /* the library's own word */
+	put(l, ": ", 2, 1);
+	put(l, sec_names[k].s, sec_names[k].n, 1);
+	put(l, " message from ", 14, 1);
 	omacp__line_str(l, (from != NULL && from[0] != '\0') ? from
 	                                                     : "an unknown sender");
 }
