@@ -249,13 +249,18 @@ static omacp_err decode_doc(omacp_client *c, const omacp_push *p)
 
 /* ------------------------------------------------------------- pipeline */
 
+/* The reason of a message the policy accepted is the policy's line unless
+ * a later step writes its own (every writer starts the line anew).  It is
+ * written only when the message is done, so that a message rejected later
+ * does not pay for it: until then the reason holds just this mark. */
+#define POLICY_LINE '\001'
+
 /*
  * Run one completed push PDU.  pin: NULL when none was given (a PIN message
  * then suspends); from_pending: the PDU is the state's pending message.
  */
-static omacp_err process(omacp_client *c, const char *from, const uint8_t *pdu,
-                         size_t n, const char *pin, int from_pending,
-                         uint32_t now)
+static omacp_err run(omacp_client *c, const char *from, const uint8_t *pdu,
+                     size_t n, const char *pin, int from_pending, uint32_t now)
 {
 	omacp_push p;
 	omacp_policy pol;
@@ -293,11 +298,13 @@ static omacp_err process(omacp_client *c, const char *from, const uint8_t *pdu,
 	m.push_flag = p.push_flag;
 	if (p.has_initiator)
 		m.initiator = p.initiator;
-	e = omacp_policy_evaluate(&pol, &m, r);
+	e = omacp__policy_evaluate(&pol, &m, r);
 	if (e == OMACP_E_SEC_METHOD)
 		return malformed(c, e, sec, from, from_pending);
 	if (e != OMACP_ACCEPTED)
 		return rejected(c, from_pending);
+	r->reason[0] = POLICY_LINE;   /* see process() */
+	r->reason[1] = '\0';
 
 	if (sec >= 0) {
 		unsigned left;
@@ -407,6 +414,16 @@ static omacp_err process(omacp_client *c, const char *from, const uint8_t *pdu,
 	/* the document was processed with its final roles: res keeps them */
 	r->verdict = OMACP_REJECTED;
 	return drop(c, from_pending, OMACP_REJECTED);
+}
+
+static omacp_err process(omacp_client *c, const char *from, const uint8_t *pdu,
+                         size_t n, const char *pin, int from_pending,
+                         uint32_t now)
+{
+	omacp_err e = run(c, from, pdu, n, pin, from_pending, now);
+	if (c->res_.reason[0] == POLICY_LINE)
+		omacp__policy_accepted_line(&c->res_, from);
+	return e;
 }
 
 /* --------------------------------------------------------------- API */

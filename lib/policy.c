@@ -665,8 +665,26 @@ static omacp_err reject(omacp_result *res, const omacp_msg *m, uint32_t id,
 	return OMACP_REJECTED;
 }
 
+void omacp__policy_accepted_line(omacp_result *res, const char *from)
+{
+	omacp__line l;
+	omacp__verdict_head(&l, res->reason, sizeof res->reason, "accepted",
+	                    res->sec, from);
+	omacp__line_fmt(&l, " allowed by policy %u (roles %x, final %x)",
+	                res->policy, res->base_roles, res->roles);
+}
+
 omacp_err omacp_policy_evaluate(const omacp_policy *p, const omacp_msg *m,
                                 omacp_result *res)
+{
+	omacp_err e = omacp__policy_evaluate(p, m, res);
+	if (e == OMACP_ACCEPTED)
+		omacp__policy_accepted_line(res, m->originator);
+	return e;
+}
+
+omacp_err omacp__policy_evaluate(const omacp_policy *p, const omacp_msg *m,
+                                 omacp_result *res)
 {
 	uint32_t id = omacp_policy_for_sec(m->sec);
 	uint32_t base, v, roles;
@@ -697,8 +715,6 @@ omacp_err omacp_policy_evaluate(const omacp_policy *p, const omacp_msg *m,
 	res->policy = id;
 	res->code = OMACP_OK;
 	res->verdict = OMACP_ACCEPTED;
-	verdict_line(res, "accepted", m, " allowed by policy %u (roles %x, final %x)",
-	             id, base, roles);
 	return OMACP_ACCEPTED;
 }
 

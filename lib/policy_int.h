@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "omacp/event.h"
+#include "omacp/policy.h"
 
 /* A bounded one-line text builder: always NUL-terminated, never overflows,
  * bytes outside 0x20..0x7E are written as '?'. */
@@ -34,6 +35,16 @@ void omacp__line_vfmt(omacp__line *l, const char *fmt, va_list ap);
  * verdict and of the client start like this. */
 void omacp__verdict_head(omacp__line *l, char *buf, size_t cap,
                          const char *verdict, int sec, const char *from);
+
+/* omacp_policy_evaluate() without the reason line of an acceptance:
+ * res->reason is left as it was when OMACP_ACCEPTED is returned.  The
+ * client writes that line only if nothing later replaces it. */
+omacp_err omacp__policy_evaluate(const omacp_policy *p, const omacp_msg *m,
+                                 omacp_result *res);
+
+/* The reason line omacp_policy_evaluate() writes when it accepts, from the
+ * SEC method, policy and roles it left in res and the originator from. */
+void omacp__policy_accepted_line(omacp_result *res, const char *from);
 
 /* omacp__line_init(buf, cap) then omacp__line_fmt. */
 void omacp__fmt(char *buf, size_t cap, const char *fmt, ...);
