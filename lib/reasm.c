@@ -19,7 +19,9 @@
  *
  * Finding a segment's slot is one memcmp of the key per busy slot (the
  * originator is compared as strncpy'd copies: the same as comparing the
- * originators truncated to OMACP_MAX_ADDR characters).
+ * originators truncated to OMACP_MAX_ADDR characters).  Speed builds copy
+ * the originator only into a slot that starts a message and compare it in
+ * place (see SAME_KEY).
  *
  * On completion the payloads are moved down in place (each one only ever
  * moves towards the start, so memmove in order is safe) and the slot is
@@ -39,7 +41,17 @@ struct key {
 	char orig[OMACP_MAX_ADDR];
 };
 #define KEY_BYTES (offsetof(struct key, orig) + OMACP_MAX_ADDR)
+#define KEY_FIXED offsetof(struct key, orig)
 #define S_STATE offsetof(struct key, total)
+
+#ifdef __OPTIMIZE_SIZE__
+#define SAME_KEY(t, key, orig) (memcmp(t, key, KEY_BYTES) == 0)
+#else
+/* key->orig is not filled: a busy slot's originator is NUL-padded (it was
+ * strncpy'd), so strncmp against it answers exactly as the memcmp above. */
+#define SAME_KEY(t, key, orig) (memcmp(t, key, KEY_FIXED) == 0 && \
+	strncmp((const char *)(t) + KEY_FIXED, orig, OMACP_MAX_ADDR) == 0)
+#endif
 
 /* omacp_sms has ref, total, seq and dst_port, src_port next to each other
  * too: the key is filled with two 4-byte copies (and seq replaced). */
@@ -132,7 +144,11 @@ omacp_err omacp_reasm_feed(omacp_reasm *r, const char *originator,
 	memcpy(&key, SMS_AT(&m, ref), 4);
 	key.ref16 = (uint8_t)m.ref16;
 	memcpy((uint8_t *)&key + 4, SMS_AT(&m, dst_port), 4);
-	strncpy(key.orig, originator ? originator : "", OMACP_MAX_ADDR);
+	if (!originator)
+		originator = "";
+#ifdef __OPTIMIZE_SIZE__
+	strncpy(key.orig, originator, OMACP_MAX_ADDR);
+#endif
 	/* One pass over the slots: free every partial message whose first
 	 * segment is older than expiry (a clock that went backwards, a
 	 * difference above 2^31, expires nothing); find the segment's slot
@@ -144,7 +160,7 @@ omacp_err omacp_reasm_feed(omacp_reasm *r, const char *originator,
 			uint32_t age = now - rd32(t + S_TIME);
 			if (age > r->cfg_.expiry && age < 0x80000000u) {
 				t[S_STATE] = 0;
-			} else if (memcmp(t, &key, KEY_BYTES) == 0) {
+			} else if (SAME_KEY(t, &key, originator)) {
 				s = t;
 				continue;
 			}
@@ -164,7 +180,12 @@ omacp_err omacp_reasm_feed(omacp_reasm *r, const char *originator,
 		return OMACP_E_LIMIT;
 	if (!s) {
 		s = oldest;
+#ifdef __OPTIMIZE_SIZE__
 		memcpy(s, &key, KEY_BYTES);
+#else
+		memcpy(s, &key, KEY_FIXED);
+		strncpy((char *)s + KEY_FIXED, originator, OMACP_MAX_ADDR);
+#endif
 		memcpy(s + S_TIME, &now, 4);
 		order = r->order_++;
 		memcpy(s + S_ORDER, &order, 4);
@@ -188,8 +209,13 @@ omacp_err omacp_reasm_feed(omacp_reasm *r, const char *originator,
 		return OMACP_MORE;
 	/* complete: compact in place, free the slot, hand it out */
 	s[S_STATE] = 0;
+#ifdef __OPTIMIZE_SIZE__
 	off = 0;
 	i = 0;
+#else
+	off = (size_t)lens[0] - 1u; /* the first payload is in place already */
+	i = 1;
+#endif
 	do { /* (total >= 2) */
 		k = (size_t)lens[i] - 1u;
 		memmove(data + off, data + i * OMACP_REASM_SEG_MAX, k);
