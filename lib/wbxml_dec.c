@@ -27,7 +27,6 @@
  */
 #include <string.h>
 #include "omacp/wbxml.h"
-#include "omacp/xml.h"
 #include "wbxml_int.h"
 
 enum {
@@ -132,14 +131,6 @@ static void read_field(omacp_wbxml_decoder *d, unsigned purpose)
 {
 	d->tok_off_ = d->off_ + 1;
 	d->sub_ = (uint8_t)purpose;
-}
-
-/* Token string k. */
-static const uint8_t *tstr(unsigned k, size_t *len)
-{
-	unsigned o = omacp__wbxml_off[k];
-	*len = (size_t)(omacp__wbxml_off[k + 1] - o);
-	return (const uint8_t *)omacp__wbxml_str + o;
 }
 
 /* The NUL-terminated string at offset `off` of the string table; NULL when
@@ -254,7 +245,7 @@ static omacp_err attr_open(omacp_wbxml_decoder *d, const uint8_t *name,
 	d->attr_ = a;
 	a->name.ptr = name;
 	a->name.len = nlen;
-	a->value.ptr = tstr(pref, &a->value.len);
+	a->value.ptr = omacp__wbxml_tstr(pref, &a->value.len);
 	d->vmode_ = pref ? V_STATIC : V_NONE;
 	return OMACP_OK;
 }
@@ -457,13 +448,13 @@ static omacp_err attr_token(omacp_wbxml_decoder *d, unsigned c)
 	if (c < 0x80) { /* attribute start */
 		k = c - g[0];
 		if (k < g[1] && (id = omacp__wbxml_start_name[k += g[2]]) != 0) {
-			s = tstr(id, &len);
+			s = omacp__wbxml_tstr(id, &len);
 			return attr_open(d, s, len, omacp__wbxml_start_pref[k]);
 		}
 	} else if (d->n_attrs_) { /* attribute value */
 		k = c - g[3];
 		if (k < g[4] && (id = omacp__wbxml_value[k + g[5]]) != 0) {
-			s = tstr(id, &len);
+			s = omacp__wbxml_tstr(id, &len);
 			return part_static(d, s, len);
 		}
 	} else { /* a value part outside an attribute */

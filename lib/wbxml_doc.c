@@ -32,14 +32,6 @@
  * strings, string table or input), parts concatenated at the arena top. */
 enum { V_NONE, V_STATIC, V_COPIED };
 
-/* Token string k: its bytes, and its length in *len. */
-static inline const uint8_t *tstr(unsigned k, size_t *len)
-{
-	unsigned o = omacp__wbxml_off[k];
-	*len = (size_t)(omacp__wbxml_off[k + 1] - o);
-	return (const uint8_t *)omacp__wbxml_str + o;
-}
-
 /*
  * An mb_u_int32 from q on (before end) into *v: returns the position after
  * it with *e OMACP_OK, or the position of the error with *e MBUINT (the
@@ -354,8 +346,8 @@ omacp_err omacp_wbxml_decode_doc(const uint8_t *p, size_t n, unsigned flags,
 						k -= g[0];
 						if (k >= g[1] || (id = omacp__wbxml_start_name[k += g[2]]) == 0)
 							goto bad_token;
-						sp = tstr(id, &sl);
-						pp = tstr(omacp__wbxml_start_pref[k], &pl);
+						sp = omacp__wbxml_tstr(id, &sl);
+						pp = omacp__wbxml_tstr(omacp__wbxml_start_pref[k], &pl);
 						goto attr_open;
 					}
 					if (na == 0) { /* a value part outside an attribute */
@@ -364,7 +356,7 @@ omacp_err omacp_wbxml_decode_doc(const uint8_t *p, size_t n, unsigned flags,
 					k -= g[3];
 					if (k >= g[4] || (id = omacp__wbxml_value[k + g[5]]) == 0)
 						goto bad_token;
-					sp = tstr(id, &sl);
+					sp = omacp__wbxml_tstr(id, &sl);
 					goto part;
 				}
 #endif
@@ -393,7 +385,7 @@ omacp_err omacp_wbxml_decode_doc(const uint8_t *p, size_t n, unsigned flags,
 						goto fail;
 					sp = ts.ptr;
 					sl = ts.len;
-					pp = tstr(0, &pl);
+					pp = omacp__wbxml_tstr(0, &pl);
 					goto attr_open;
 				case OMACP__WB_STR_I:
 					if (na == 0)

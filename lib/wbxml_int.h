@@ -80,6 +80,14 @@ static inline unsigned omacp__utf8_put(uint32_t cp, uint8_t b[4])
 extern const char omacp__wbxml_str[];
 extern const uint16_t omacp__wbxml_off[];
 
+/* Token string k: its bytes, and its length in *len. */
+static inline const uint8_t *omacp__wbxml_tstr(unsigned k, size_t *len)
+{
+	unsigned o = omacp__wbxml_off[k];
+	*len = (size_t)(omacp__wbxml_off[k + 1] - o);
+	return (const uint8_t *)omacp__wbxml_str + o;
+}
+
 /*
  * Attribute tokens.  omacp__wbxml_pg[pi] describes the attribute page with
  * index pi (0: page 0, 1: page 1, 2: page 200): { first start token, number
@@ -113,8 +121,8 @@ int omacp__wbxml_value_tok(unsigned val, unsigned *page);
  * attribute-start token (t < 0x80) has its name at omacp__wbxml_str + noff,
  * nlen bytes, and its value prefix at omacp__wbxml_str + poff, plen bytes
  * (plen 0: none); a value token (t >= 0x80) its value at noff, nlen bytes.
- * nlen is 0 for every token that is neither on that page (global tokens
- * included). */
+ * nlen is 0 for every token that is not one of that page's (global
+ * tokens included). */
 typedef struct omacp__wbxml_tokx {
 	uint16_t noff, poff;
 	uint8_t nlen, plen;
