@@ -105,11 +105,8 @@ static int is_query_or_delete(omacp_elem e)
 
 /* One pass over n's attributes: returns the value of the first one named k
  * (w4 of "type" or "name"; &omacp__none when none); *mwid is 1 when the
- * first "mwid" attribute is "1". */
-#if OMACP__CM_FAST && defined(__GNUC__)
-__attribute__((always_inline)) inline /* hot: every node, several times */
-#endif
-static const omacp_slice *key_w(const omacp_node *n, uint32_t k, int *mwid)
+ * first "mwid" attribute is "1".  (Hot: every node, several times.) */
+static OMACP__HOT const omacp_slice *key_w(const omacp_node *n, uint32_t k, int *mwid)
 {
 	const omacp_slice *key = &omacp__none, *mw = &omacp__none;
 	size_t i = n->n_attrs;
@@ -142,10 +139,7 @@ static const omacp_slice *key_w(const omacp_node *n, uint32_t k, int *mwid)
 
 /* key_w with the key of n's element: "type" for characteristic-like
  * elements, else "name". */
-#if OMACP__CM_FAST && defined(__GNUC__)
-__attribute__((always_inline)) inline
-#endif
-static const omacp_slice *key_of(const omacp_node *n, int *mwid)
+static OMACP__HOT const omacp_slice *key_of(const omacp_node *n, int *mwid)
 {
 	return key_w(n, w4(is_char_like(n->elem) ? "type" : "name"), mwid);
 }

@@ -88,18 +88,13 @@ static void put_text(char *d, const char *s, size_t n)
 		d[i] = (uint8_t)s[i] - 0x20u < 0x5Fu ? s[i] : '?';
 }
 
-/* Speed builds inline the writers into the formatter, which works on a
- * local copy of the line that the compiler keeps in registers. */
-#if !defined(__OPTIMIZE_SIZE__) && defined(__GNUC__)
-#define HOT __attribute__((always_inline)) inline
-#else
-#define HOT
-#endif
+/* Speed builds inline the writers (OMACP__HOT) into the formatter, which
+ * works on a local copy of the line that the compiler keeps in registers. */
 
 /* Append n bytes, clipped to the room left; the line stays terminated.
  * raw: the library's own printable text, which the filter would leave as
  * it is (speed builds copy it without looking). */
-static HOT void put(omacp__line *l, const char *s, size_t n, int raw)
+static OMACP__HOT void put(omacp__line *l, const char *s, size_t n, int raw)
 {
 	char *d;
 	if (l->cap == 0)
@@ -120,7 +115,7 @@ static HOT void put(omacp__line *l, const char *s, size_t n, int raw)
 }
 
 /* Append v in decimal (base 10) or hex digits (16). */
-static HOT void put_num(omacp__line *l, uint32_t v, unsigned base)
+static OMACP__HOT void put_num(omacp__line *l, uint32_t v, unsigned base)
 {
 	char d[12], *s = d + sizeof d;
 #ifndef __OPTIMIZE_SIZE__
@@ -183,7 +178,7 @@ void omacp__line_mem(omacp__line *l, const void *s, size_t n)
 	put(l, (const char *)s, n, 0);
 }
 
-static HOT void put_str(omacp__line *l, const char *s)
+static OMACP__HOT void put_str(omacp__line *l, const char *s)
 {
 	put(l, s, strlen(s), 0);
 }
@@ -198,7 +193,7 @@ void omacp__line_dec(omacp__line *l, uint32_t v)
 	put_num(l, v, 10);
 }
 
-static HOT void put_hex(omacp__line *l, uint32_t v)
+static OMACP__HOT void put_hex(omacp__line *l, uint32_t v)
 {
 #ifdef __OPTIMIZE_SIZE__
 	put(l, "0x", 2, 1);   /* (speed builds: put_num writes it) */
@@ -214,7 +209,7 @@ void omacp__line_hex(omacp__line *l, uint32_t v)
 void omacp__line_vfmt(omacp__line *line, const char *f, va_list ap)
 {
 #ifndef __OPTIMIZE_SIZE__
-	omacp__line copy = *line, *l = &copy;   /* (see HOT) */
+	omacp__line copy = *line, *l = &copy;   /* (see put) */
 #else
 	omacp__line *l = line;
 #endif

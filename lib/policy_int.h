@@ -8,6 +8,14 @@
 #include "omacp/event.h"
 #include "omacp/policy.h"
 
+/* Speed builds (GCC, clang): a hot helper is always inlined into its
+ * callers; size builds leave the choice to the compiler. */
+#if defined(__GNUC__) && !defined(__OPTIMIZE_SIZE__)
+#define OMACP__HOT __attribute__((always_inline)) inline
+#else
+#define OMACP__HOT
+#endif
+
 /* A bounded one-line text builder: always NUL-terminated, never overflows,
  * bytes outside 0x20..0x7E are written as '?'. */
 typedef struct omacp__line {

@@ -1,6 +1,7 @@
 /* The persistent handset state and its CRC-protected blob. */
 #include <string.h>
 #include "omacp/state.h"
+#include "policy_int.h"
 
 #define HDR_LEN 10u   /* magic 4, version 2, length 4 */
 
@@ -108,13 +109,9 @@ uint32_t omacp_crc32(uint32_t crc, const uint8_t *p, size_t n)
 
 /* -------------------------------------------------- one codec, two ways */
 
-/* Speed builds inline the whole codec into save and into load, so the mode
- * tests and the io fields fold into registers; size builds keep one copy. */
-#if defined(__GNUC__) && !defined(__OPTIMIZE_SIZE__)
-#define XINLINE __attribute__((always_inline)) inline
-#else
-#define XINLINE
-#endif
+/* Speed builds inline the whole codec (OMACP__HOT) into save and into
+ * load, so the mode tests and the io fields fold into registers; size
+ * builds keep one copy. */
 
 /* The payload is written (save) and read (load) by the same walk over the
  * fields; in save mode the state is only read. */
@@ -129,7 +126,7 @@ typedef struct io {
 	omacp_err err;         /* the first error                             */
 } io;
 
-static XINLINE omacp_err fail(io *x, omacp_err e)
+static OMACP__HOT omacp_err fail(io *x, omacp_err e)
 {
 	if (x->err == OMACP_OK)
 		x->err = e;
@@ -137,7 +134,7 @@ static XINLINE omacp_err fail(io *x, omacp_err e)
 }
 
 /* Move n bytes between the blob and p. */
-static XINLINE void xbytes(io *x, void *p, size_t n)
+static OMACP__HOT void xbytes(io *x, void *p, size_t n)
 {
 	if (x->err != OMACP_OK)
 		return;
@@ -155,7 +152,7 @@ static XINLINE void xbytes(io *x, void *p, size_t n)
 
 /* Move the w-byte little-endian integer v (save) / the one read (load: 0
  * past the end).  Bytes by hand: this runs for every field of every save. */
-static XINLINE uint32_t xint(io *x, uint32_t v, unsigned w)
+static OMACP__HOT uint32_t xint(io *x, uint32_t v, unsigned w)
 {
 	unsigned i;
 	if (x->err != OMACP_OK)
@@ -178,7 +175,7 @@ static XINLINE uint32_t xint(io *x, uint32_t v, unsigned w)
 
 /* Move the w-byte integer field f (1, 2 or 4 bytes, as in the blob);
  * returns it. */
-static XINLINE uint32_t xfield(io *x, void *f, unsigned w)
+static OMACP__HOT uint32_t xfield(io *x, void *f, unsigned w)
 {
 	uint32_t v = w == 1 ? *(const uint8_t *)f
 	           : w == 2 ? *(const uint16_t *)f : *(const uint32_t *)f;
@@ -197,7 +194,7 @@ static XINLINE uint32_t xfield(io *x, void *f, unsigned w)
 /* A string of at most max bytes with a w-byte length.  Load: a length above
  * max is OMACP_E_LIMIT; fewer bytes than that, an empty string (unless
  * allowed) or a NUL inside is OMACP_E_STATE_SIZE. */
-static XINLINE void xstr(io *x, char *s, size_t max, unsigned w, int empty_ok)
+static OMACP__HOT void xstr(io *x, char *s, size_t max, unsigned w, int empty_ok)
 {
 	size_t n = 0;
 	if (!x->load) {
@@ -232,7 +229,7 @@ static int xcount(io *x, uint32_t n, uint32_t max)
 	return n > max ? (int)fail(x, OMACP_E_LIMIT) : 0;
 }
 
-static XINLINE omacp_err codec(io *x, omacp_state *st)
+static OMACP__HOT omacp_err codec(io *x, omacp_state *st)
 {
 	uint32_t n, k, i;
 	(void)xfield(x, &st->flags, 4);

@@ -157,7 +157,7 @@ static const uint8_t *strtbl_str(const omacp_wbxml_decoder *d, uint32_t off,
  * START carries the attributes (which are then used up), END none.  A
  * consumer's error stops decoding, at the token that completed the element.
  */
-#ifndef __OPTIMIZE_SIZE__
+#if defined(__GNUC__) && !defined(__OPTIMIZE_SIZE__)
 __attribute__((always_inline)) inline /* speed: into both callers */
 #endif
 static omacp_err emit(omacp_wbxml_decoder *d, omacp_event_kind kind,
@@ -204,7 +204,7 @@ static omacp_err element_ready(omacp_wbxml_decoder *d)
 /* A tag token (or LITERAL*) c naming `elem` (0: none). */
 #ifdef __OPTIMIZE_SIZE__
 __attribute__((noinline)) /* two call sites: smaller out of line */
-#else
+#elif defined(__GNUC__)
 __attribute__((always_inline)) inline /* speed */
 #endif
 static omacp_err tag(omacp_wbxml_decoder *d, unsigned elem, unsigned c)
