@@ -4,6 +4,9 @@
 #include <string.h>
 #include "omacp/csp.h"
 #include "csp_int.h"
+#if !defined(__OPTIMIZE_SIZE__)
+#include "wbxml_str.h"  /* the string numbers of omacp_node.label_ */
+#endif
 
 /* ------------------------------------------------------------ helpers */
 
@@ -536,6 +539,61 @@ static const uint32_t oma_lens[T_COUNT + 1] = {
 };
 #undef L
 
+/* A node's label_ (doc.h): omacp_wbxml_decode_doc sets it, in speed builds,
+ * to the string number (wbxml_str.h) of attrs[0]'s value when that value is
+ * whole the value prefix of the attribute-start token attrs[0] came from
+ * and no attribute of the node came by LITERAL; else it is 0.  lab[] gives
+ * for the strings validate_doc knows: LB_TYPE for the OMA types, t the OMA
+ * type index (T_COUNT: none), req bit u for each type u that requires the
+ * string (a parm, or a characteristic for LB_TYPE), and what validate_doc
+ * notes of a parm so named.  The entries restate oma_types and
+ * oma_required, by number instead of by text; any other string is a name
+ * no type requires. */
+#define LB_TYPE 1u       /* an OMA type                                    */
+#define LB_DEF 2u        /* NAPID / PROXY-ID: a definition in its item     */
+#define LB_REF 4u        /* TO-NAPID                                       */
+#define LB_TRUST 8u      /* TRUST                                          */
+#define LB_PXAT 16u      /* PXADDRTYPE                                     */
+typedef struct cm_lab {
+	uint16_t req;
+	uint8_t flags, t;
+} cm_lab;
+#define TY(s, t, r) [OMACP__##s] = { r, LB_TYPE, t }
+#define NM(s, f, r) [OMACP__##s] = { r, f, T_COUNT }
+static const cm_lab lab[OMACP__WB_NSTR] = {
+	TY(S_PXLOGICAL, T_PXLOGICAL, 0), TY(S_NAPDEF, T_NAPDEF, 0),
+	TY(S_BOOTSTRAP, T_BOOTSTRAP, 0), TY(S_VENDORCONFIG, T_VENDORCONFIG, 0),
+	TY(S_CLIENTIDENTITY, T_CLIENTIDENTITY, 0), TY(S_ACCESS, T_ACCESS, 0),
+	TY(S_APPLICATION, T_APPLICATION, 0),
+	TY(S_PXPHYSICAL, T_PXPHYSICAL, B(T_PXLOGICAL)), TY(S_PORT, T_PORT, 0),
+	TY(S_PXAUTHINFO, T_PXAUTHINFO, 0), TY(S_NAPAUTHINFO, T_NAPAUTHINFO, 0),
+	TY(S_VALIDITY, T_VALIDITY, 0), TY(S_APPADDR, T_APPADDR, 0),
+	TY(S_APPAUTH, T_APPAUTH, 0), TY(S_RESOURCE, T_RESOURCE, 0),
+	NM(S_PROXY_ID, LB_DEF, B(T_PXLOGICAL)),
+	NM(S_NAME, 0, B(T_PXLOGICAL) | B(T_NAPDEF) | B(T_VENDORCONFIG)),
+	NM(S_NAPID, LB_DEF, B(T_NAPDEF)), NM(S_CLIENT_ID, 0, B(T_CLIENTIDENTITY)),
+	NM(S_RULE, 0, B(T_ACCESS)), NM(S_APPID, 0, B(T_APPLICATION)),
+	NM(S_PHYSICAL_PROXY_ID, 0, B(T_PXPHYSICAL)), NM(S_PXADDR, 0, B(T_PXPHYSICAL)),
+	NM(S_TO_NAPID, LB_REF, B(T_PXPHYSICAL)), NM(S_PORTNBR, 0, B(T_PORT)),
+	NM(S_PXAUTH_TYPE, 0, B(T_PXAUTHINFO)), NM(S_AUTHTYPE, 0, B(T_NAPAUTHINFO)),
+	NM(S_ADDR, 0, B(T_APPADDR)), NM(S_URI, 0, B(T_RESOURCE)),
+	NM(S_TRUST, LB_TRUST, 0), NM(S_PXADDRTYPE, LB_PXAT, 0),
+};
+#undef TY
+#undef NM
+
+/* The lab[] entry of n's label when attrs[0] is n's key as key_w(n, k)
+ * finds it and n has no "mwid", else NULL.  A label means every attribute
+ * of n came from an attribute-start token, and no token is named "mwid";
+ * attrs[0]'s name is a token's name, so its first four bytes tell "name"
+ * and "type" from the others. */
+static OMACP__HOT const cm_lab *lab_of(const omacp_node *n, uint32_t k)
+{
+	if (n->label_ == 0 || w4(n->attrs[0].name.ptr) != k)
+		return NULL;
+	return &lab[n->label_];
+}
+
 /* Validate: r->bad receives the offending node (NULL when the root),
  * r->plain whether the document has no mwid="1" and no query or delete at
  * all, r->defs the document's definitions (complete when they fit), r->refs
@@ -586,7 +644,10 @@ static omacp_err validate_doc(const omacp_doc *doc, omacp_result *res,
 			uint32_t lens = 0;     /* bit (b & 31) for each entry b of req;
 			                          found: those of the entries seen */
 			if (n != root) {
-				t = (unsigned)oma_index(key_of(n, &mwid));
+				const cm_lab *lb = lab_of(n, w4("type"));
+				t = lb != NULL && (lb->flags & LB_TYPE)
+				        ? lb->t
+				        : (unsigned)oma_index(key_of(n, &mwid));
 				req = oma_required[t];
 				lens = oma_lens[t];
 			}
@@ -596,10 +657,45 @@ static omacp_err validate_doc(const omacp_doc *doc, omacp_result *res,
 			for (c = n->first; c != NULL; c = c->next) {
 				unsigned e = c->elem, w = W_ROOT, kind;
 				int cm, charl;
+				const omacp_slice *key;
+				/* first the two usual cases that pass every check, known
+				 * from the label: what the code below finds for them */
+				if (e == OMACP_ELEM_PARM) {
+					const cm_lab *lb = lab_of(c, w4("name"));
+					if (lb != NULL && !(lb->flags & LB_TYPE) &&
+					    c->first == NULL && n != root) {
+						if (lb->flags & (LB_REF | LB_TRUST | LB_PXAT)) {
+							if (lb->flags & LB_REF) {
+								if (r->n_refs < OMACP__REFS)
+									r->refs[r->n_refs] = VALUE(c);
+								r->n_refs++;
+							} else if ((lb->flags & LB_TRUST) ||
+							           (VALUE(c)->len == 4 &&
+							            omacp__ieq((const char *)VALUE(c)->ptr,
+							                       "E164", 4))) {
+								r->px_idle = 0;
+							}
+						}
+						if ((lb->req >> t) & 1u) {
+							if ((lb->flags & LB_DEF) && def == NULL)
+								def = c;
+							found |= 1u << (c->attrs[0].value.len & 31);
+						}
+						continue;
+					}
+				} else if (e == OMACP_ELEM_CHARACTERISTIC) {
+					const cm_lab *lb = lab_of(c, w4("type"));
+					if (lb != NULL) {   /* (any type: req says if needed) */
+						if (stop == NULL)
+							stop = c;
+						if ((lb->req >> t) & 1u)
+							found |= 1u << (c->attrs[0].value.len & 31);
+						continue;
+					}
+				}
 				/* the key: "name" for odd elements (the label of those that
 				 * pass the checks below; the others' key is not used) */
-				const omacp_slice *key =
-				    key_w(c, e & 1u ? w4("name") : w4("type"), &cm);
+				key = key_w(c, e & 1u ? w4("name") : w4("type"), &cm);
 				if (cm) {
 					mwid = 1;     /* n is a Windows Mobile step */
 					r->plain = 0;

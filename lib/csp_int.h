@@ -8,9 +8,10 @@
 
 /* The definition cache, the CSP memo, the "plain document" shortcut, the
  * "nothing dropped" proof, the idle PXLOGICAL CSP, the all-roles shortcut
- * of the metabase check, the one-pass validation walk and the hashed OMA
- * type lookup are pure fast paths (the results are those of the plain
- * scans); a size-optimised build (-Os) leaves them out. */
+ * of the metabase check, the one-pass validation walk with its reading of
+ * the WBXML decoder's node labels and the hashed OMA type lookup are pure
+ * fast paths (the results are those of the plain scans); a size-optimised
+ * build (-Os) leaves them out. */
 #ifndef __OPTIMIZE_SIZE__
 #define OMACP__CM_FAST 1
 #else

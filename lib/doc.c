@@ -224,7 +224,8 @@ static omacp_err on_start(omacp_doc_builder *b, const omacp_event *ev)
 	node->elem = (uint8_t)ev->elem;
 	node->depth = (uint8_t)depth;
 	node->offset = ev->offset;
-	node->n_attrs = (uint16_t)na;
+	node->n_attrs = (uint8_t)na;
+	node->label_ = 0;
 	node->attrs = attrs;
 	node->parent = parent;
 	node->first = NULL;

@@ -210,6 +210,7 @@ omacp_err omacp_wbxml_decode_doc(const uint8_t *p, size_t n, unsigned flags,
 	uint8_t ent[4];                 /* an ENTITY's UTF-8 */
 	size_t n_nodes = 0, mis, pad, eoff, k;
 	unsigned depth = 0, tpage = 0, na = 0, vmode = V_NONE, c, elem;
+	unsigned lab = 0;               /* the node's label_ so far: see below */
 	int ascii = 0;                  /* the string table holds only ASCII */
 	uint32_t v;
 	omacp_err e;
@@ -293,6 +294,7 @@ omacp_err omacp_wbxml_decode_doc(const uint8_t *p, size_t n, unsigned flags,
 			goto fail;
 		}
 		na = 0;
+		lab = 0;
 		nd = (omacp_node *)(void *)lo;
 		if (sizeof(omacp_node) <= (size_t)(hi - lo)) {
 			lo += sizeof(omacp_node);
@@ -326,6 +328,8 @@ omacp_err omacp_wbxml_decode_doc(const uint8_t *p, size_t n, unsigned flags,
 					if (k < 0x80) { /* attribute start */
 						pp = (const uint8_t *)omacp__wbxml_str + gx[k].poff;
 						pl = gx[k].plen;
+						if (na == 0)
+							lab = gx[k].pnum;
 						goto attr_open;
 					}
 					if (na == 0) /* a value part outside an attribute */
@@ -386,6 +390,7 @@ omacp_err omacp_wbxml_decode_doc(const uint8_t *p, size_t n, unsigned flags,
 					sp = ts.ptr;
 					sl = ts.len;
 					pp = omacp__wbxml_tstr(0, &pl);
+					lab = 0; /* a name without a token, such as "mwid" */
 					goto attr_open;
 				case OMACP__WB_STR_I:
 					if (na == 0)
@@ -486,6 +491,8 @@ omacp_err omacp_wbxml_decode_doc(const uint8_t *p, size_t n, unsigned flags,
 					continue;
 				}
 			copy: /* value part s, appended */
+				if (na == 1)
+					lab = 0; /* attrs[0] is no longer a token string */
 				{
 					uint8_t *h = append(&a->value, vmode, lo, hi, sp, sl);
 					if (h == NULL) {
@@ -499,12 +506,17 @@ omacp_err omacp_wbxml_decode_doc(const uint8_t *p, size_t n, unsigned flags,
 			}
 		}
 
-	ready: /* the attribute list is complete */
+	ready: /* the attribute list is complete.  Speed builds label the node
+	        * for the Configuration Manager (csp.c): when every attribute
+	        * came from an attribute-start token (none by LITERAL) and the
+	        * first one's value is whole that token's value prefix, label_ is
+	        * the prefix's string number (wbxml_str.h); else 0. */
 		if (nd == NULL) {
 			e = OMACP_E_NOMEM;
 			goto fail;
 		}
-		nd->n_attrs = (uint16_t)na;
+		nd->n_attrs = (uint8_t)na;
+		nd->label_ = (uint8_t)lab;
 		nd->attrs = na ? (const omacp_attr *)(nd + 1) : NULL;
 		/* the depth, the tag byte and the parent from the node: the
 		 * list's loop need not keep them */

@@ -126,6 +126,8 @@ int omacp__wbxml_value_tok(unsigned val, unsigned *page);
 typedef struct omacp__wbxml_tokx {
 	uint16_t noff, poff;
 	uint8_t nlen, plen;
+	uint8_t pnum; /* an attribute start's value prefix as a string number
+	                 (wbxml_str.h; 0: none); 0 for every other token */
 } omacp__wbxml_tokx;
 extern const omacp__wbxml_tokx omacp__wbxml_tokx_pg[3][256];
 #endif

@@ -17,246 +17,29 @@
 #include <stddef.h>
 #include <string.h>
 #include "wbxml_int.h"
+#include "wbxml_str.h"
 
 /* ------------------------------------------------------------ strings */
 
-/* X(id, text), sorted by length, then bytewise (memcmp order): the encoder
- * finds strings by halving.  Attribute names are lowercase (L_*), values and
- * value prefixes as spelled in the specification (S_*). */
-#define STRINGS(X) \
-	/* 1 */ \
-	X(S_COMMA, ",") \
-	/* 2 */ \
-	X(S_HA, "HA") \
-	/* 3 */ \
-	X(S_1_0, "1.0") \
-	X(S_AAA, "AAA") \
-	X(S_APN, "APN") \
-	X(S_MAN, "MAN") \
-	X(S_MD5, "MD5") \
-	X(S_PAP, "PAP") \
-	X(S_SID, "SID") \
-	X(S_SOC, "SOC") \
-	X(S_SPI, "SPI") \
-	X(S_URI, "URI") \
-	/* 4 */ \
-	X(S_ADDR, "ADDR") \
-	X(S_CHAP, "CHAP") \
-	X(S_E164, "E164") \
-	X(S_IPV4, "IPV4") \
-	X(S_IPV6, "IPV6") \
-	X(S_NAME, "NAME") \
-	X(S_OBEX, "OBEX") \
-	X(S_PORT, "PORT") \
-	X(S_RULE, "RULE") \
-	X(S_X_31, "X.31") \
-	X(L_CODE, "code") \
-	X(L_DATE, "date") \
-	X(L_DESC, "desc") \
-	X(L_NAME, "name") \
-	X(L_TIME, "time") \
-	X(L_TYPE, "type") \
-	/* 5 */ \
-	X(S_ALPHA, "ALPHA") \
-	X(S_APPID, "APPID") \
-	X(S_BASIC, "BASIC") \
-	X(S_HTTP_, "HTTP-") \
-	X(S_NAPID, "NAPID") \
-	X(S_SCODE, "SCODE") \
-	X(S_T_BIT, "T-BIT") \
-	X(S_TRUST, "TRUST") \
-	X(S_V_110, "V.110") \
-	X(S_V_120, "V.120") \
-	X(L_FLOAT, "float") \
-	X(L_LABEL, "label") \
-	X(L_VALUE, "value") \
-	/* 6 */ \
-	X(S_ACCESS, "ACCESS") \
-	X(S_APPSRV, "APPSRV") \
-	X(S_BEARER, "BEARER") \
-	X(S_CL_WSP, "CL-WSP") \
-	X(S_CO_WSP, "CO-WSP") \
-	X(S_DIGEST, "DIGEST") \
-	X(S_DOMAIN, "DOMAIN") \
-	X(S_LINGER, "LINGER") \
-	X(S_MASTER, "MASTER") \
-	X(S_NAPDEF, "NAPDEF") \
-	X(S_PXADDR, "PXADDR") \
-	X(L_BINARY, "binary") \
-	X(L_STRING, "string") \
-	/* 7 */ \
-	X(S_AACCEPT, "AACCEPT") \
-	X(S_APPADDR, "APPADDR") \
-	X(S_APPAUTH, "APPAUTH") \
-	X(S_COUNTRY, "COUNTRY") \
-	X(S_GSM_CSD, "GSM-CSD") \
-	X(S_GSM_SMS, "GSM-SMS") \
-	X(S_NETWORK, "NETWORK") \
-	X(S_PDC_CSD, "PDC-CSD") \
-	X(S_PHS_CSD, "PHS-CSD") \
-	X(S_PHS_SMS, "PHS-SMS") \
-	X(S_PORTNBR, "PORTNBR") \
-	X(S_PROVURL, "PROVURL") \
-	X(S_SERVICE, "SERVICE") \
-	X(S_WTLS_SS, "WTLS-SS") \
-	X(L_BOOLEAN, "boolean") \
-	X(L_INTEGER, "integer") \
-	X(L_OPTIONS, "options") \
-	X(L_VERSION, "version") \
-	/* 8 */ \
-	X(S_ADDRTYPE, "ADDRTYPE") \
-	X(S_AUTHNAME, "AUTHNAME") \
-	X(S_AUTHTYPE, "AUTHTYPE") \
-	X(S_CALLTYPE, "CALLTYPE") \
-	X(S_DNS_ADDR, "DNS-ADDR") \
-	X(S_GSM_GPRS, "GSM-GPRS") \
-	X(S_GSM_USSD, "GSM-USSD") \
-	X(S_IDEN_CSD, "IDEN-CSD") \
-	X(S_IDEN_SMS, "IDEN-SMS") \
-	X(S_INTERNET, "INTERNET") \
-	X(S_PROXY_ID, "PROXY-ID") \
-	X(S_PROXY_PW, "PROXY-PW") \
-	X(S_RESOURCE, "RESOURCE") \
-	X(S_TO_NAPID, "TO-NAPID") \
-	X(S_TO_PROXY, "TO-PROXY") \
-	X(S_VALIDITY, "VALIDITY") \
-	X(L_DATATYPE, "datatype") \
-	X(L_MAXVALUE, "maxvalue") \
-	X(L_MINVALUE, "minvalue") \
-	X(L_MULTIPLE, "multiple") \
-	/* 9 */ \
-	X(S_AAUTHDATA, "AAUTHDATA") \
-	X(S_AAUTHNAME, "AAUTHNAME") \
-	X(S_AAUTHTYPE, "AAUTHTYPE") \
-	X(S_AMPS_CDPD, "AMPS-CDPD") \
-	X(S_APROTOCOL, "APROTOCOL") \
-	X(S_BOOTSTRAP, "BOOTSTRAP") \
-	X(S_CLIENT_ID, "CLIENT-ID") \
-	X(S_LINKSPEED, "LINKSPEED") \
-	X(S_PXAUTH_ID, "PXAUTH-ID") \
-	X(S_PXAUTH_PW, "PXAUTH-PW") \
-	X(S_PXLOGICAL, "PXLOGICAL") \
-	X(S_STARTPAGE, "STARTPAGE") \
-	X(S_TETRA_SDS, "TETRA-SDS") \
-	X(L_MAXLENGTH, "maxlength") \
-	X(L_RECURSIVE, "recursive") \
-	X(L_RW_ACCESS, "rw-access") \
-	/* 10 */ \
-	X(S_AAUTHLEVEL, "AAUTHLEVEL") \
-	X(S_AUTHSECRET, "AUTHSECRET") \
-	X(S_BASAUTH_ID, "BASAUTH-ID") \
-	X(S_BASAUTH_PW, "BASAUTH-PW") \
-	X(S_CL_SEC_WSP, "CL-SEC-WSP") \
-	X(S_CL_SEC_WTA, "CL-SEC-WTA") \
-	X(S_CO_SEC_WSP, "CO-SEC-WSP") \
-	X(S_CO_SEC_WTA, "CO-SEC-WTA") \
-	X(S_HTTP_BASIC, "HTTP-BASIC") \
-	X(S_LOCAL_ADDR, "LOCAL-ADDR") \
-	X(S_PDC_PACKET, "PDC-PACKET") \
-	X(S_PXADDRTYPE, "PXADDRTYPE") \
-	X(S_PXAUTHINFO, "PXAUTHINFO") \
-	X(S_PXPHYSICAL, "PXPHYSICAL") \
-	X(S_TETRA_ITSI, "TETRA-ITSI") \
-	X(S_VALIDUNTIL, "VALIDUNTIL") \
-	/* 11 */ \
-	X(S_AAUTHSECRET, "AAUTHSECRET") \
-	X(S_APPLICATION, "APPLICATION") \
-	X(S_AUTH_ENTITY, "AUTH-ENTITY") \
-	X(S_AUTOBAUDING, "AUTOBAUDING") \
-	X(S_DNLINKSPEED, "DNLINKSPEED") \
-	X(S_FLEX_REFLEX, "FLEX/REFLEX") \
-	X(S_HTTP_DIGEST, "HTTP-DIGEST") \
-	X(S_IDEN_PACKET, "IDEN-PACKET") \
-	X(S_NAP_ADDRESS, "NAP-ADDRESS") \
-	X(S_NAPAUTHINFO, "NAPAUTHINFO") \
-	X(S_OTA_HTTP_PO, "OTA-HTTP-PO") \
-	X(S_OTA_HTTP_TO, "OTA-HTTP-TO") \
-	X(S_PROVIDER_ID, "PROVIDER-ID") \
-	X(S_PULLENABLED, "PULLENABLED") \
-	X(S_PUSHENABLED, "PUSHENABLED") \
-	X(S_PXADDR_FQDN, "PXADDR-FQDN") \
-	X(S_PXAUTH_TYPE, "PXAUTH-TYPE") \
-	X(S_WSP_VERSION, "WSP-VERSION") \
-	X(L_ACCESS_ROLE, "access-role") \
-	X(L_NOOVERWRITE, "nooverwrite") \
-	/* 12 */ \
-	X(S_ANALOG_MODEM, "ANALOG-MODEM") \
-	X(S_ANSI_136_CSD, "ANSI-136-CSD") \
-	X(S_MAX_SDU_SIZE, "MAX-SDU-SIZE") \
-	X(S_MOBITEX_MPAK, "MOBITEX-MPAK") \
-	X(S_NAP_ADDRTYPE, "NAP-ADDRTYPE") \
-	X(S_PPGAUTH_TYPE, "PPGAUTH-TYPE") \
-	X(S_RESIDUAL_BER, "RESIDUAL-BER") \
-	X(S_TETRA_PACKET, "TETRA-PACKET") \
-	X(S_VENDORCONFIG, "VENDORCONFIG") \
-	/* 13 */ \
-	X(S_ANSI_136_GPRS, "ANSI-136-GPRS") \
-	X(S_ANSI_136_GUTS, "ANSI-136-GUTS") \
-	X(S_CONTEXT_ALLOW, "CONTEXT-ALLOW") \
-	X(S_MAX_NUM_RETRY, "MAX-NUM-RETRY") \
-	X(S_TRAFFIC_CLASS, "TRAFFIC-CLASS") \
-	X(L_SEMANTIC_TYPE, "semantic-type") \
-	/* 14 */ \
-	X(S_ANSI_136_GHOST, "ANSI-136-GHOST") \
-	X(S_CLIENTIDENTITY, "CLIENTIDENTITY") \
-	X(S_DELIVERY_ORDER, "DELIVERY-ORDER") \
-	X(S_IS_95_CDMA_CSD, "IS-95-CDMA-CSD") \
-	X(S_IS_95_CDMA_SMS, "IS-95-CDMA-SMS") \
-	X(S_LOCAL_ADDRTYPE, "LOCAL-ADDRTYPE") \
-	X(S_TRANSFER_DELAY, "TRANSFER-DELAY") \
-	X(L_MULTIPLESTRING, "multiplestring") \
-	/* 15 */ \
-	X(S_BIT_TRANSPARENT, "BIT-TRANSPARENT") \
-	X(S_OTA_HTTP_TLS_PO, "OTA-HTTP-TLS-PO") \
-	X(S_OTA_HTTP_TLS_TO, "OTA-HTTP-TLS-TO") \
-	X(S_REREG_THRESHOLD, "REREG-THRESHOLD") \
-	X(S_SDU_ERROR_RATIO, "SDU-ERROR-RATIO") \
-	/* 16 */ \
-	X(S_DELIVERY_ERR_SDU, "DELIVERY-ERR-SDU") \
-	/* 17 */ \
-	X(S_IS_95_CDMA_PACKET, "IS-95-CDMA-PACKET") \
-	X(S_PHYSICAL_PROXY_ID, "PHYSICAL-PROXY-ID") \
-	X(S_PROXY_PROVIDER_ID, "PROXY-PROVIDER-ID") \
-	/* 18 */ \
-	X(S_MAX_BITRATE_DNLINK, "MAX-BITRATE-DNLINK") \
-	X(S_MAX_BITRATE_UPLINK, "MAX-BITRATE-UPLINK") \
-	X(S_TRAFFIC_HANDL_PRIO, "TRAFFIC-HANDL-PRIO") \
-	/* 19 */ \
-	X(S_FIRST_RETRY_TIMEOUT, "FIRST-RETRY-TIMEOUT") \
-	/* 21 */ \
-	X(S_CDMA2000_1X_MOBILE_IP, "CDMA2000-1X-MOBILE-IP") \
-	X(S_CDMA2000_1X_SIMPLE_IP, "CDMA2000-1X-SIMPLE-IP") \
-	/* 25 */ \
-	X(S_GUARANTEED_BITRATE_DNLINK, "GUARANTEED-BITRATE-DNLINK") \
-	X(S_GUARANTEED_BITRATE_UPLINK, "GUARANTEED-BITRATE-UPLINK") \
-	/* 32 */ \
-	X(S_DIRECT_ASYNCHRONOUS_DATA_SERVICE, "DIRECT-ASYNCHRONOUS-DATA-SERVICE")
-
-enum {
-	S_EMPTY_,
-#define X(id, s) id,
-	STRINGS(X)
-#undef X
-	NSTR
-};
+/* The strings and their numbers: wbxml_str.h. */
 
 /* The blob's layout: offsetof() of each member is the string's offset. */
 struct str_layout {
 #define X(id, s) char id[sizeof s - 1];
-	STRINGS(X)
+	OMACP__WB_STRINGS(X)
 #undef X
 };
 
 const char omacp__wbxml_str[] =
 #define X(id, s) s
-	STRINGS(X)
+	OMACP__WB_STRINGS(X)
 #undef X
 	;
 
-const uint16_t omacp__wbxml_off[NSTR + 1] = {
+const uint16_t omacp__wbxml_off[OMACP__WB_NSTR + 1] = {
 	0,
 #define X(id, s) offsetof(struct str_layout, id),
-	STRINGS(X)
+	OMACP__WB_STRINGS(X)
 #undef X
 	sizeof(struct str_layout)
 };
@@ -264,7 +47,7 @@ const uint16_t omacp__wbxml_off[NSTR + 1] = {
 /* The offsets fit in 16 bits, the string numbers in 8, and the blob has no
  * padding (a negative array size stops the build otherwise). */
 typedef char omacp__wbxml_str_fits[(sizeof(struct str_layout) == sizeof omacp__wbxml_str - 1 &&
-                                    sizeof omacp__wbxml_str <= 0xFFFF && NSTR <= 256) ? 1 : -1];
+                                    sizeof omacp__wbxml_str <= 0xFFFF && OMACP__WB_NSTR <= 256) ? 1 : -1];
 
 /* ---------------------------------------------------- attribute starts */
 
@@ -500,25 +283,25 @@ typedef char omacp__wbxml_str_fits[(sizeof(struct str_layout) == sizeof omacp__w
 #define NVALUE (V1_BASE + V1_N)
 
 const uint8_t omacp__wbxml_start_name[NSTART] = {
-#define X(t, n, p) [(t) - S0_FIRST] = n,
+#define X(t, n, p) [(t) - S0_FIRST] = OMACP__##n,
 	START0(X)
 #undef X
-#define X(t, n, p) [S1_BASE + (t) - S1_FIRST] = n,
+#define X(t, n, p) [S1_BASE + (t) - S1_FIRST] = OMACP__##n,
 	START1(X)
 #undef X
-#define X(t, n, p) [SW_BASE + (t) - SW_FIRST] = n,
+#define X(t, n, p) [SW_BASE + (t) - SW_FIRST] = OMACP__##n,
 	STARTW(X)
 #undef X
 };
 
 const uint8_t omacp__wbxml_start_pref[NSTART] = {
-#define X(t, n, p) [(t) - S0_FIRST] = p,
+#define X(t, n, p) [(t) - S0_FIRST] = OMACP__##p,
 	START0(X)
 #undef X
-#define X(t, n, p) [S1_BASE + (t) - S1_FIRST] = p,
+#define X(t, n, p) [S1_BASE + (t) - S1_FIRST] = OMACP__##p,
 	START1(X)
 #undef X
-#define X(t, n, p) [SW_BASE + (t) - SW_FIRST] = p,
+#define X(t, n, p) [SW_BASE + (t) - SW_FIRST] = OMACP__##p,
 	STARTW(X)
 #undef X
 };
@@ -529,7 +312,7 @@ const uint8_t omacp__wbxml_start_pref[NSTART] = {
 enum {
 	OFF_0 = 0, LEN_0 = 0, /* prefix 0: the empty string */
 #define X(id, s) OFF_##id = offsetof(struct str_layout, id), LEN_##id = sizeof s - 1,
-	STRINGS(X)
+	OMACP__WB_STRINGS(X)
 #undef X
 	OFF_END_
 };
@@ -537,18 +320,18 @@ enum {
  * length of 0 means "no string" */
 struct omacp__wbxml_nonempty {
 #define X(id, s) unsigned id : (sizeof s > 1);
-	STRINGS(X)
+	OMACP__WB_STRINGS(X)
 #undef X
 };
 
 const omacp__wbxml_tokx omacp__wbxml_tokx_pg[3][256] = {
-#define X(t, n, p) [0][t] = { OFF_##n, OFF_##p, LEN_##n, LEN_##p },
+#define X(t, n, p) [0][t] = { OFF_##n, OFF_##p, LEN_##n, LEN_##p, OMACP__##p },
 	START0(X)
 #undef X
-#define X(t, n, p) [1][t] = { OFF_##n, OFF_##p, LEN_##n, LEN_##p },
+#define X(t, n, p) [1][t] = { OFF_##n, OFF_##p, LEN_##n, LEN_##p, OMACP__##p },
 	START1(X)
 #undef X
-#define X(t, n, p) [2][t] = { OFF_##n, OFF_##p, LEN_##n, LEN_##p },
+#define X(t, n, p) [2][t] = { OFF_##n, OFF_##p, LEN_##n, LEN_##p, OMACP__##p },
 	STARTW(X)
 #undef X
 #define X(t, s) [0][t] = { OFF_##s, 0, LEN_##s, 0 },
@@ -561,10 +344,10 @@ const omacp__wbxml_tokx omacp__wbxml_tokx_pg[3][256] = {
 #endif
 
 const uint8_t omacp__wbxml_value[NVALUE] = {
-#define X(t, s) [(t) - V0_FIRST] = s,
+#define X(t, s) [(t) - V0_FIRST] = OMACP__##s,
 	VALUE0(X)
 #undef X
-#define X(t, s) [V1_BASE + (t) - V1_FIRST] = s,
+#define X(t, s) [V1_BASE + (t) - V1_FIRST] = OMACP__##s,
 	VALUE1(X)
 #undef X
 };
@@ -600,7 +383,7 @@ static size_t str_len(unsigned k)
 
 unsigned omacp__wbxml_str_find(const uint8_t *p, size_t n)
 {
-	unsigned lo = 1, hi = NSTR;
+	unsigned lo = 1, hi = OMACP__WB_NSTR;
 	while (lo < hi) {
 		unsigned mid = (lo + hi) / 2;
 		const uint8_t *s = (const uint8_t *)omacp__wbxml_str + omacp__wbxml_off[mid];

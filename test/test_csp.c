@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include "util.h"
 #include "omacp/csp.h"
+#include "omacp/wbxml.h"
 #include "omacp/xml.h"
 
 /* ------------------------------------------------------------ documents */
@@ -23,6 +24,36 @@ static omacp_doc *parse(const char *xml)
 	                 OMACP_OK);
 	assert_int_equal(omacp_doc_builder_finish(&b), OMACP_OK);
 	return &doc;
+}
+
+/* The same tree the way a handset gets it: doc (built from XML) through
+ * the WBXML encoder (string-table mode, so names without a token such as
+ * "mwid" travel too) and back through omacp_wbxml_decode_doc, which notes
+ * on each node what its first attribute was (omacp_node.label_, read by
+ * the Configuration Manager's fast path).  doc becomes the decoded tree.
+ * Returns 0 when the encoder cannot write the tree (element or attribute
+ * outside the vocabulary), else 1 plus the number of labelled nodes. */
+static uint8_t wbxml_buf[65536], enc_work[65536], arena2[65536];
+static size_t via_wbxml(void)
+{
+	omacp_wbxml_encoder en;
+	omacp_doc d2;
+	const omacp_node *n;
+	size_t len, off, labelled = 1;
+	omacp_wbxml_encoder_init(&en, wbxml_buf, sizeof wbxml_buf, enc_work,
+	                         sizeof enc_work, OMACP_WBXML_ENC_STRTBL);
+	if (omacp_doc_walk(&doc, omacp_wbxml_encoder_event, &en) != OMACP_OK ||
+	    omacp_wbxml_encoder_rewind(&en) != OMACP_OK ||
+	    omacp_doc_walk(&doc, omacp_wbxml_encoder_event, &en) != OMACP_OK ||
+	    omacp_wbxml_encoder_finish(&en, &len) != OMACP_OK)
+		return 0;
+	assert_int_equal(omacp_wbxml_decode_doc(wbxml_buf, len, 0, &d2, arena2,
+	                                        sizeof arena2, &off), OMACP_OK);
+	assert_true(omacp_doc_equal(&doc, &d2));
+	doc = d2;  /* in arena2 and wbxml_buf, until the next call */
+	for (n = doc.root; n != NULL; n = omacp_node_next_preorder(n))
+		labelled += n->label_ != 0;
+	return labelled;
 }
 
 #define PROVURL "https://tps.operator.example/cp"
@@ -210,10 +241,13 @@ static void setup(omacp_profile prof, const omacp_policy_opts *o, int builtins)
 
 /* Run the document with roles; records the blob of the old state before
  * and after, checks the old state was never touched. */
+static int run_wbxml;      /* run() takes the tree decoded from WBXML */
 static omacp_err run(const char *xml, uint32_t roles)
 {
 	omacp_err e;
 	parse(xml);
+	if (run_wbxml)
+		assert_true(via_wbxml() > 0);
 	assert_int_equal(omacp_state_save(&old_st, blob_before, sizeof blob_before,
 	                                  &len_before), OMACP_OK);
 	memcpy(&new_st, &old_st, sizeof new_st);
@@ -244,11 +278,25 @@ static size_t count(int op, int id)
 
 /* ------------------------------------------------------ ProvCont rules */
 
+/* Validate xml's tree, built from the XML text and again decoded from
+ * WBXML (via_wbxml): both give the same verdict and reason; doc is left the
+ * decoded tree.  n_labelled: the labelled nodes of the last decoded tree. */
+static size_t n_labelled;
 static omacp_err vdoc(const char *xml)
 {
+	omacp_err e;
+	omacp_result r2;
 	omacp_result_init(&res);
 	parse(xml);
-	return omacp_cm_validate_doc(&doc, &res);
+	e = omacp_cm_validate_doc(&doc, &res);
+	n_labelled = via_wbxml();
+	assert_true(n_labelled > 0);
+	n_labelled--;
+	omacp_result_init(&r2);
+	assert_int_equal(omacp_cm_validate_doc(&doc, &r2), e);
+	assert_int_equal(r2.code, res.code);
+	assert_string_equal(r2.reason, res.reason);
+	return e;
 }
 
 #define W(x) "<wap-provisioningdoc>" x "</wap-provisioningdoc>"
@@ -270,6 +318,10 @@ static void test_provcont_valid(void **cs)
 {
 	(void)cs;
 	assert_int_equal(vdoc(seed_bootstrap), OMACP_OK);
+#ifndef __OPTIMIZE_SIZE__
+	/* speed builds: the decoder labels the tree, the CM takes its fast path */
+	assert_true(n_labelled >= 12);
+#endif
 	assert_int_equal(vdoc(W("")), OMACP_OK);
 	/* vendor types anywhere inside a non-OMA item */
 	assert_int_equal(vdoc(W("<characteristic type=\"Registry\">"
@@ -280,6 +332,10 @@ static void test_provcont_valid(void **cs)
 	                        "<characteristic type=\"NAP1\" mwid=\"1\">"
 	                        "<parm name=\"NAME\" value=\"x\"/>"
 	                        "</characteristic></characteristic>")), OMACP_OK);
+	/* an OMA item that is itself a Windows Mobile step (its own mwid) */
+	assert_int_equal(vdoc(W("<characteristic type=\"NAPDEF\" mwid=\"1\">"
+	                        "<parm name=\"NAME\" value=\"x\"/>"
+	                        "</characteristic>")), OMACP_OK);
 	/* queries and deletes */
 	assert_int_equal(vdoc(W("<characteristic-query type=\"NAPDEF\"/>"
 	                        "<nocharacteristic type=\"X\"/>"
@@ -553,16 +609,28 @@ static void test_unknown_types(void **cs)
 
 static void test_dropped_item_ignored(void **cs)
 {
+	/* the NAPDEF's NAME "GONE" defines no NAPID, wherever it stands */
+	static const char *const naps[2] = {
+		NAP("N1"),
+		"<characteristic type=\"NAPDEF\"><parm name=\"NAME\" value=\"GONE\"/>"
+		"<parm name=\"NAPID\" value=\"N1\"/></characteristic>"
+	};
+	char xml[2048];
+	int i;
 	(void)cs;
-	omacp_state_init(&old_st);
-	setup(OMACP_PROFILE_WM65, NULL, 1);
-	assert_int_equal(run(W(NAP("N1") PX("<parm name=\"TRUST\"/>",
-	                                     PHYS("9201612", "GONE"))),
-	                     OMACP_ROLES_ALL),
-	                 OMACP_ACCEPTED);
-	assert_int_equal(res.chars[0].status, OMACP_CHAR_APPLIED);
-	assert_int_equal(res.chars[1].status, OMACP_CHAR_IGNORED);
-	assert_int_equal(new_st.n_ppgs, 0);
+	for (i = 0; i < 4; i++) {   /* each NAPDEF, from XML and from WBXML */
+		snprintf(xml, sizeof xml, "%s%s%s", "<wap-provisioningdoc>", naps[i / 2],
+		         PX("<parm name=\"TRUST\"/>", PHYS("9201612", "GONE"))
+		         "</wap-provisioningdoc>");
+		omacp_state_init(&old_st);
+		setup(OMACP_PROFILE_WM65, NULL, 1);
+		run_wbxml = i & 1;
+		assert_int_equal(run(xml, OMACP_ROLES_ALL), OMACP_ACCEPTED);
+		run_wbxml = 0;
+		assert_int_equal(res.chars[0].status, OMACP_CHAR_APPLIED);
+		assert_int_equal(res.chars[1].status, OMACP_CHAR_IGNORED);
+		assert_int_equal(new_st.n_ppgs, 0);
+	}
 }
 
 /* ------------------------------------------------------------ metabase */
@@ -1302,7 +1370,8 @@ static void random_doc(void)
 
 static void test_random_documents(void **cs)
 {
-	unsigned it, accepted = 0;
+	unsigned it, accepted = 0, wbxml_runs = 0;
+	uint32_t roles;
 	(void)cs;
 	for (it = 0; it < 3000; it++) {
 		omacp_err e;
@@ -1323,8 +1392,8 @@ static void test_random_documents(void **cs)
 		assert_int_equal(omacp_state_save(&old_st, blob_before,
 		                                  sizeof blob_before, &len_before), 0);
 		memcpy(&new_st, &old_st, sizeof new_st);
-		e = omacp_cm_process(&cm, &doc, rnd(2) ? OMACP_ROLES_ALL : 0x1014,
-		                     &old_st, &new_st, &res);
+		roles = rnd(2) ? OMACP_ROLES_ALL : 0x1014;
+		e = omacp_cm_process(&cm, &doc, roles, &old_st, &new_st, &res);
 		assert_true(e == OMACP_ACCEPTED || e == OMACP_REJECTED);
 		assert_int_equal(omacp_state_save(&old_st, blob_after, sizeof blob_after,
 		                                  &len_after), 0);
@@ -1348,9 +1417,40 @@ static void test_random_documents(void **cs)
 			assert_int_equal(save_calls, 1);
 		}
 		assert_int_equal(omacp_xml_writer_finish(&writer), OMACP_OK);
+		/* the same tree decoded from WBXML: the same outcome, CSP calls,
+		 * new state and result document */
+		if (via_wbxml() > 0) {
+			static rec log1[256];
+			static char text1[sizeof out_text];
+			static omacp_state st1;
+			omacp_result r1 = res;
+			size_t n1 = n_log, t1 = out_buf.len;
+			omacp_err e2;
+			memcpy(log1, log_, sizeof log1);
+			memcpy(text1, out_text, t1);
+			memcpy(&st1, &new_st, sizeof st1);
+			n_log = 0;
+			save_calls = 0;
+			omacp_result_init(&res);
+			with_result_doc();
+			memcpy(&new_st, &old_st, sizeof new_st);
+			e2 = omacp_cm_process(&cm, &doc, roles, &old_st, &new_st, &res);
+			assert_int_equal(e2, e);
+			assert_int_equal(res.code, r1.code);
+			assert_string_equal(res.reason, r1.reason);
+			assert_int_equal(n_log, n1);
+			assert_memory_equal(log_, log1, n1 * sizeof log_[0]);
+			assert_memory_equal(&new_st, &st1, sizeof st1);
+			assert_int_equal(omacp_xml_writer_finish(&writer), OMACP_OK);
+			assert_int_equal(out_buf.len, t1);
+			assert_memory_equal(out_text, text1, t1);
+			wbxml_runs++;
+		}
 	}
-	print_message("random documents: %u of 3000 accepted\n", accepted);
+	print_message("random documents: %u of 3000 accepted, %u also from WBXML\n",
+	              accepted, wbxml_runs);
 	assert_true(accepted > 100);
+	assert_true(wbxml_runs > 1000);
 }
 
 int main(void)

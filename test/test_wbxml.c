@@ -764,7 +764,9 @@ static void test_encoder_literal(void **state)
 	omacp_wbxml_encoder e;
 	sb b = { 0 };
 	(void)state;
-	/* no token for "mwid": needs the string table */
+	/* no token for "mwid": needs the string table (the Configuration
+	 * Manager relies on it: a node of omacp_wbxml_decode_doc with a label_
+	 * has no "mwid") */
 	omacp_wbxml_encoder_init(&e, out, sizeof out, NULL, 0, 0);
 	assert_int_equal(enc_events(&e, evs, 4), OMACP_E_UNSUPPORTED);
 	omacp_wbxml_encoder_init(&e, out, sizeof out, work, sizeof work, OMACP_WBXML_ENC_STRTBL);

@@ -32,7 +32,9 @@ typedef struct omacp_node omacp_node;
 struct omacp_node {
 	uint8_t elem;            /* an omacp_elem                             */
 	uint8_t depth;           /* 0 = root (at most OMACP_MAX_DEPTH)        */
-	uint16_t n_attrs;        /* entries of attrs (at most 65535)          */
+	uint8_t n_attrs;         /* entries of attrs (at most OMACP_MAX_ATTRS) */
+	uint8_t label_;          /* private: a note of omacp_wbxml_decode_doc
+	                            for the Configuration Manager (0: none) */
 	size_t offset;           /* input offset of the element               */
 	const omacp_attr *attrs; /* in input order, copied into the arena     */
 	omacp_node *parent;      /* NULL for the root                         */
