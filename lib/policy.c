@@ -74,6 +74,14 @@ static void put_text(char *d, const char *s, size_t n)
 			return;
 		}
 	}
+	if (n - 9u < 8u) {   /* 9..16 bytes: two overlapping words */
+		uint64_t a = load8(s), b = load8(s + n - 8u);
+		if (printable8(a) && printable8(b)) {
+			memcpy(d, &a, 8);
+			memcpy(d + n - 8u, &b, 8);
+			return;
+		}
+	}
 	while (n - i >= 8u) {
 		uint64_t w = load8(s + i);
 		if (!printable8(w))
@@ -431,7 +439,14 @@ void omacp_policy_init(omacp_policy *p, omacp_profile profile,
 	p->state = state;
 }
 
+/* omacp_policy_get: speed builds inline it into this file's callers, size
+ * builds call the one public function. */
+#ifdef __OPTIMIZE_SIZE__
+#define policy_get omacp_policy_get
 uint32_t omacp_policy_get(const omacp_policy *p, uint32_t id)
+#else
+static OMACP__HOT uint32_t policy_get(const omacp_policy *p, uint32_t id)
+#endif
 {
 	uint32_t v;
 	/* (no call when the state sets no policy: the usual case) */
@@ -440,6 +455,13 @@ uint32_t omacp_policy_get(const omacp_policy *p, uint32_t id)
 		return v;
 	return omacp_policy_default(p->profile, id);
 }
+
+#ifndef __OPTIMIZE_SIZE__
+uint32_t omacp_policy_get(const omacp_policy *p, uint32_t id)
+{
+	return policy_get(p, id);
+}
+#endif
 
 uint32_t omacp_policy_change_roles(const omacp_policy *p, uint32_t id)
 {
@@ -562,7 +584,7 @@ uint32_t omacp_policy_origin_roles(const omacp_policy *p, const omacp_msg *m)
 	        (OMACP_ROLE_TRUSTED_PPG | OMACP_ROLE_PPG_AUTH) &&
 	    (!(p->opts.flags & OMACP_OPT_TPS_NEEDS_TRUSTED) ||
 	     (roles & OMACP_ROLE_PPG_TRUSTED)) &&
-	    m->initiator.ptr != NULL && omacp_policy_get(p, OMACP_POLICY_TPS) != 0) {
+	    m->initiator.ptr != NULL && policy_get(p, OMACP_POLICY_TPS) != 0) {
 		for (i = 0; i < st->n_tps && i < OMACP_STATE_MAX_TPS; i++)
 			if (omacp_uri_match((const char *)m->initiator.ptr,
 			                    m->initiator.len, st->tps[i],
@@ -598,9 +620,9 @@ uint32_t omacp_policy_for_sec(int sec)
 uint32_t omacp_policy_effective_roles(const omacp_policy *p, uint32_t roles)
 {
 	uint32_t r = roles;
-	if (roles & omacp_policy_get(p, OMACP_POLICY_GRANT_MANAGER))
+	if (roles & policy_get(p, OMACP_POLICY_GRANT_MANAGER))
 		r |= OMACP_ROLE_MANAGER;
-	if (roles & omacp_policy_get(p, OMACP_POLICY_GRANT_USER_AUTH))
+	if (roles & policy_get(p, OMACP_POLICY_GRANT_USER_AUTH))
 		r |= OMACP_ROLE_USER_AUTH;
 	return r;
 }
@@ -696,11 +718,11 @@ omacp_err omacp__policy_evaluate(const omacp_policy *p, const omacp_msg *m,
 	}
 	base = omacp_policy_origin_roles(p, m) | omacp_policy_auth_roles(m->sec);
 	res->base_roles = res->roles = base;
-	v = omacp_policy_get(p, id);
+	v = policy_get(p, id);
 	if (!(base & v))
 		return reject(res, m, id, v, base);
 	if (!(p->opts.flags & OMACP_OPT_NO_4111)) {
-		uint32_t w = omacp_policy_get(p, OMACP_POLICY_OTA_PROVISIONING);
+		uint32_t w = policy_get(p, OMACP_POLICY_OTA_PROVISIONING);
 		if (!(base & w))
 			return reject(res, m, OMACP_POLICY_OTA_PROVISIONING, w, base);
 	}
@@ -716,7 +738,7 @@ omacp_err omacp__policy_evaluate(const omacp_policy *p, const omacp_msg *m,
 unsigned omacp_policy_pin_attempts_left(const omacp_policy *p,
                                         const omacp_state *st)
 {
-	uint32_t max = omacp_policy_get(p, OMACP_POLICY_PIN_RETRIES);
+	uint32_t max = policy_get(p, OMACP_POLICY_PIN_RETRIES);
 	uint32_t used = st != NULL ? st->pin_attempts : 0u;
 	return used >= max ? 0u : (unsigned)(max - used);
 }
