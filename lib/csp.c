@@ -4,7 +4,7 @@
 #include <string.h>
 #include "omacp/csp.h"
 #include "csp_int.h"
-#if !defined(__OPTIMIZE_SIZE__)
+#if OMACP__CM_FAST
 #include "wbxml_str.h"  /* the string numbers of omacp_node.label_ */
 #endif
 
