@@ -275,7 +275,8 @@ def main():
         if r is not None and spl in VERDICT_OK:
             if not d.startswith("gen-"):
                 pipe_ratios.append((r, d))   # the target is on the corpus
-            mark = ("ok" if r <= TARGET_PIPE else "MISS") + (" (rejected)" if spl == "e5" else "")
+            over = "over (not corpus)" if d.startswith("gen-") else "MISS"
+            mark = ("ok" if r <= TARGET_PIPE else over) + (" (rejected)" if spl == "e5" else "")
         elif pl is not None:
             mark = "malformed (%s)" % spl
         spp = st("pipeline_pin", d)
