@@ -594,6 +594,22 @@ static OMACP__HOT const cm_lab *lab_of(const omacp_node *n, uint32_t k)
 	return &lab[n->label_];
 }
 
+/* What validate_doc notes of parm c named by a string of flags f (LB_REF,
+ * LB_TRUST or LB_PXAT; 0: nothing): a TO-NAPID's value in r->refs, and a
+ * TRUST or a PXADDRTYPE E164 in r->px_idle. */
+static OMACP__HOT void note_parm(omacp_cm_run *r, const omacp_node *c, unsigned f)
+{
+	if (f & LB_REF) {
+		if (r->n_refs < OMACP__REFS)
+			r->refs[r->n_refs] = VALUE(c);
+		r->n_refs++;
+	} else if ((f & LB_TRUST) ||
+	           ((f & LB_PXAT) && VALUE(c)->len == 4 &&
+	            omacp__ieq((const char *)VALUE(c)->ptr, "E164", 4))) {
+		r->px_idle = 0;
+	}
+}
+
 /* Validate: r->bad receives the offending node (NULL when the root),
  * r->plain whether the document has no mwid="1" and no query or delete at
  * all, r->defs the document's definitions (complete when they fit), r->refs
@@ -664,18 +680,8 @@ static omacp_err validate_doc(const omacp_doc *doc, omacp_result *res,
 					const cm_lab *lb = lab_of(c, w4("name"));
 					if (lb != NULL && !(lb->flags & LB_TYPE) &&
 					    c->first == NULL && n != root) {
-						if (lb->flags & (LB_REF | LB_TRUST | LB_PXAT)) {
-							if (lb->flags & LB_REF) {
-								if (r->n_refs < OMACP__REFS)
-									r->refs[r->n_refs] = VALUE(c);
-								r->n_refs++;
-							} else if ((lb->flags & LB_TRUST) ||
-							           (VALUE(c)->len == 4 &&
-							            omacp__ieq((const char *)VALUE(c)->ptr,
-							                       "E164", 4))) {
-								r->px_idle = 0;
-							}
-						}
+						if (lb->flags & (LB_REF | LB_TRUST | LB_PXAT))
+							note_parm(r, c, lb->flags);
 						if ((lb->req >> t) & 1u) {
 							if ((lb->flags & LB_DEF) && def == NULL)
 								def = c;
@@ -739,18 +745,11 @@ static omacp_err validate_doc(const omacp_doc *doc, omacp_result *res,
 req:
 				if (key->len >= REQ_CHAR)
 					continue;   /* never a required entry */
-				if (kind > 10 || !((0x520u >> kind) & 1u)) {
-					/* not 5, 8 or 10 bytes long */
-				} else if (kind == 8 && same(key, "TO-NAPID", 8)) {
-					if (r->n_refs < OMACP__REFS)
-						r->refs[r->n_refs] = VALUE(c);
-					r->n_refs++;
-				} else if ((kind == 5 && same(key, "TRUST", 5)) ||
-				           (kind == 10 && same(key, "PXADDRTYPE", 10) &&
-				            VALUE(c)->len == 4 &&
-				            omacp__ieq((const char *)VALUE(c)->ptr, "E164", 4))) {
-					r->px_idle = 0;
-				}
+				if (kind <= 10 && ((0x520u >> kind) & 1u))  /* 5, 8, 10 */
+					note_parm(r, c, kind == 8 && same(key, "TO-NAPID", 8) ? LB_REF
+					              : kind == 5 && same(key, "TRUST", 5) ? LB_TRUST
+					              : kind == 10 && same(key, "PXADDRTYPE", 10)
+					                  ? LB_PXAT : 0u);
 				if (!((lens >> (kind & 31)) & 1u))
 					continue;   /* no entry of this length */
 				for (l = req; *l != '\0'; l += (*l & 0x7F) + 1) {
