@@ -32,17 +32,7 @@ static void parms3(const omacp_node *n, const char *names,
 		size_t i;
 		if (c->elem != OMACP_ELEM_PARM)
 			continue;
-#if OMACP__CM_FAST
-		/* the usual form: "name" first, so the first "name" */
-		if (c->n_attrs != 0 && c->attrs[0].name.len == 4u &&
-		    c->attrs[0].name.ptr != NULL &&
-		    memcmp(c->attrs[0].name.ptr, "name", 4) == 0)
-			nm = &c->attrs[0].value;
-		else
-			nm = OMACP__ATTR(c, "name");
-#else
 		nm = OMACP__ATTR(c, "name");
-#endif
 #if OMACP__CM_FAST
 		if (nm->len >= 32 || !((lens >> nm->len) & 1u))
 			continue;       /* no name of this length */

@@ -74,14 +74,6 @@ static void put_text(char *d, const char *s, size_t n)
 			return;
 		}
 	}
-	if (n - 9u < 8u) {   /* 9..16 bytes: two overlapping words */
-		uint64_t a = load8(s), b = load8(s + n - 8u);
-		if (printable8(a) && printable8(b)) {
-			memcpy(d, &a, 8);
-			memcpy(d + n - 8u, &b, 8);
-			return;
-		}
-	}
 	while (n - i >= 8u) {
 		uint64_t w = load8(s + i);
 		if (!printable8(w))
