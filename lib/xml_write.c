@@ -616,17 +616,8 @@ static omacp_err start_root(omacp_xml_writer *w)
 	if (w->started_)
 		return w->err_ = OMACP_E_DOC_STRUCTURE;
 	w->started_ = 1;
-	if (!(w->flags_ & OMACP_XML_NO_PROLOG)) {
-#ifndef __OPTIMIZE_SIZE__
-		/* speed only: a copy of known size where it fits (nothing is
-		 * staged before the root, unless the stage is small) */
-		if (w->len_ == 0 && sizeof prolog - 1 <= sizeof w->buf_) {
-			memcpy(w->buf_, prolog, sizeof prolog - 1);
-			w->len_ = sizeof prolog - 1;
-		} else
-#endif
+	if (!(w->flags_ & OMACP_XML_NO_PROLOG))
 		put(w, prolog, sizeof prolog - 1);
-	}
 	return keep_room(w);
 }
 
